@@ -1,0 +1,30 @@
+//===- MixOps.h - The mix ops ----------------------------------*- C++ -*-===//
+//
+// Declares the mix ops (attention, linear attention, selective scan, SSD,
+// Monarch, permute) and the ScheduledOpInterface they all implement.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIXC_DIALECT_MIX_MIXOPS_H
+#define MIXC_DIALECT_MIX_MIXOPS_H
+
+#include "mixc/Dialect/Mix/MixDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mixc::mix {
+/// Checks the op's `#mix.schedule` (if any) against the op: the template must
+/// be declared for this op and the op's shapes must satisfy the template's
+/// rules. Called by ScheduledOpInterface's verifier.
+mlir::LogicalResult verifyScheduleForOp(mlir::Operation *op);
+} // namespace mixc::mix
+
+#include "mixc/Dialect/Mix/MixInterfaces.h.inc"
+
+#define GET_OP_CLASSES
+#include "mixc/Dialect/Mix/MixOps.h.inc"
+
+#endif // MIXC_DIALECT_MIX_MIXOPS_H

@@ -1,0 +1,23 @@
+//===- RegisterMix.cpp - Dialects and passes every mixc tool knows --------===//
+//
+// See RegisterMix.h. The registerAll* functions live in libMLIR.so, so this
+// unit is cheap to compile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RegisterMix.h"
+
+#include "mixc/Dialect/Mix/MixDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mixc::registerMixcDialects(mlir::DialectRegistry &registry) {
+  registry.insert<mixc::mix::MixDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void mixc::registerMixcPasses() { mlir::registerAllPasses(); }
