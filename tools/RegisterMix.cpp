@@ -8,6 +8,7 @@
 #include "RegisterMix.h"
 
 #include "mixc/Dialect/Mix/MixDialect.h"
+#include "mixc/Passes/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -20,4 +21,8 @@ void mixc::registerMixcDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-void mixc::registerMixcPasses() { mlir::registerAllPasses(); }
+void mixc::registerMixcPasses() {
+  mlir::registerAllPasses();
+  mixc::registerMixPasses();
+  mixc::registerMixPipelines();
+}
