@@ -25,6 +25,9 @@ config.substitutions.append(
      "%s %s" % (config.python_executable,
                 os.path.join(config.test_source_root, "Utils", "expect-exit.py"))))
 
+config.substitutions.append(("%python", config.python_executable))
+
 llvm_config.add_tool_substitutions(
-    [ToolSubst("mixc-opt", unresolved="fatal")],
+    [ToolSubst("mixc-opt", unresolved="fatal"),
+     ToolSubst("mixc-run", unresolved="fatal")],
     [config.mixc_tools_dir, config.llvm_tools_dir])

@@ -147,8 +147,9 @@ static bool compare(unsigned index, const npy::Array &actual,
   }
   llvm::outs() << llvm::format("max abs error %.3g, max rel error %.3g", maxAbs,
                                maxRel)
-               << " (atol " << absoluteTolerance << ", rtol "
-               << relativeTolerance << "): ";
+               << llvm::format(" (atol %g, rtol %g): ",
+                               absoluteTolerance.getValue(),
+                               relativeTolerance.getValue());
   if (violations)
     llvm::outs() << violations << " of " << actual.numElements()
                  << " elements over tolerance\n";

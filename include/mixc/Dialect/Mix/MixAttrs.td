@@ -26,7 +26,9 @@ def Mix_FeatureMap : I32EnumAttr<"FeatureMap",
   let cppNamespace = "::mixc::mix";
   let genSpecializedAttr = 0;
 }
-def Mix_FeatureMapAttr : EnumAttr<Mix_Dialect, Mix_FeatureMap, "feature_map">;
+def Mix_FeatureMapAttr : EnumAttr<Mix_Dialect, Mix_FeatureMap, "feature_map"> {
+  let assemblyFormat = "`<` $value `>`";
+}
 
 def Mix_ScanDirection : I32EnumAttr<"ScanDirection",
     "direction in which a state-space recurrence runs over the sequence", [
@@ -37,7 +39,9 @@ def Mix_ScanDirection : I32EnumAttr<"ScanDirection",
   let cppNamespace = "::mixc::mix";
   let genSpecializedAttr = 0;
 }
-def Mix_ScanDirectionAttr : EnumAttr<Mix_Dialect, Mix_ScanDirection, "direction">;
+def Mix_ScanDirectionAttr : EnumAttr<Mix_Dialect, Mix_ScanDirection, "direction"> {
+  let assemblyFormat = "`<` $value `>`";
+}
 
 //===----------------------------------------------------------------------===//
 // #mix.schedule

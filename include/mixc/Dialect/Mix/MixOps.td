@@ -287,10 +287,14 @@ def Mix_MonarchOp : Mix_Op<"monarch"> {
     result is `[..., l * s]` with the leading dimensions of `x`.
 
     ```
-    u[kb, qi]       = sum_pi first_factor[kb, qi, pi] * x[kb * p + pi]
-    w[ri * l + lb]  = u[kb, qi]   where kb * q + qi = ri * l + lb    (the permutation)
-    y[si * l + lb]  = sum_ri second_factor[lb, si, ri] * w[ri * l + lb]
+    u[kb * q + qi] = sum_pi first_factor[kb, qi, pi] * x[kb * p + pi]
+    y[si * l + lb] = sum_ri second_factor[lb, si, ri] * u[ri * l + lb]
     ```
+
+    The permutation `P` lies in the strided reads and writes: block `lb` of
+    the second factor gathers every `l`-th entry of `u` (starting at `lb`) and
+    scatters its outputs with the same stride, i.e. `u` viewed as `[r, l]` is
+    read transposed.
 
     With `k = q = p = l = s = r = sqrt(n)` this is the square Monarch matrix of
     Dao et al.; one block (`k = 1`) is a dense matrix. Element types of `x` and
