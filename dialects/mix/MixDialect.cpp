@@ -50,8 +50,16 @@ static ParseResult parseScheduleParams(AsmParser &parser,
     if (!seen.insert(name).second)
       return parser.emitError(nameLoc, "schedule parameter '")
              << name << "' is given twice";
+    if (parser.parseEqual())
+      return failure();
+    // parseInteger would take `true`/`false` as 1-bit integers.
+    SMLoc valueLoc = parser.getCurrentLocation();
+    StringRef keyword;
+    if (succeeded(parser.parseOptionalKeyword(&keyword)))
+      return parser.emitError(valueLoc, "schedule parameter '")
+             << name << "' must be an integer, got '" << keyword << "'";
     int64_t value = 0;
-    if (parser.parseEqual() || parser.parseInteger(value))
+    if (parser.parseInteger(value))
       return failure();
     entries.emplace_back(parser.getBuilder().getStringAttr(name),
                          parser.getBuilder().getI64IntegerAttr(value));

@@ -139,11 +139,11 @@ int64_t product(std::initializer_list<int64_t> dims) {
   return result;
 }
 
-/// ceil(dim / block), or dynamic.
+/// ceil(dim / block), or dynamic; no overflow for any positive block.
 int64_t ceilDiv(int64_t dim, int64_t block) {
   if (!isStatic(dim))
     return ShapedType::kDynamic;
-  return (dim + block - 1) / block;
+  return dim / block + (dim % block != 0);
 }
 
 Type computeElementType(Type elementType) {
@@ -162,6 +162,11 @@ Type computeElementType(Type elementType) {
 static LogicalResult verifyTemplateShapeRules(Operation *op,
                                               const ScheduleTemplateDecl &decl) {
   if (auto attention = dyn_cast<AttentionOp>(op)) {
+    // Interface verifiers run before the op's own verifier: leave operands of
+    // the wrong rank to it.
+    if (ShapeRules::shape(attention.getQuery()).size() != 4 ||
+        ShapeRules::shape(attention.getValue()).size() != 4)
+      return success();
     // Both attention templates run QK^T and PV on tensor cores: the head
     // dims are MMA K/N extents (multiples of 16) and the tile of one row
     // lives in registers (at most 256 columns).

@@ -82,7 +82,7 @@ def Mix_AttentionOp : Mix_Op<"attention", [AttrSizedOperandSegments]> {
     OptionalAttr<DenseI64ArrayAttr>:$block_sizes,
     OptionalAttr<Mix_ScheduleAttr>:$schedule
   );
-  let results = (outs Mix_ResultTensor:$output, Optional<TensorOf<[F32]>>:$lse);
+  let results = (outs Mix_ResultTensor:$output, Optional<RankedTensorOf<[F32]>>:$lse);
   let assemblyFormat = [{
     $query `,` $key `,` $value
     (`bias` `(` $bias^ `)`)?
@@ -165,7 +165,7 @@ def Mix_SelectiveScanOp : Mix_Op<"selective_scan", [AttrSizedOperandSegments]> {
     `x`, `delta`, optional `z`: `[B, D, L]`; `A`: `[D, N]`;
     `B`, `C`: `[B, G, N, L]` with `G` groups dividing `D` (channel `d` reads
     group `d / (D / G)`); optional `D`: `[D]`; optional `delta_bias`: `[D]`.
-    The result `y` has the type of `x`.
+    The result `y` has the shape of `x`, in f32, f16 or bf16.
 
     ```
     dt[d, t]   = delta[d, t] + delta_bias[d], then softplus if delta_softplus
@@ -224,7 +224,7 @@ def Mix_SSDOp : Mix_Op<"ssd", [AttrSizedOperandSegments]> {
     `x`: `[B, L, H, P]`, `dt`: `[B, L, H]`, `A`: `[H]`,
     `B`, `C`: `[B, L, G, N]` with `G` groups dividing `H` (head `h` reads group
     `h / (H / G)`), optional `D`: `[H]`, optional `dt_bias`: `[H]`. The result
-    `y` has the type of `x`.
+    `y` has the shape of `x`, in f32, f16 or bf16.
 
     ```
     dt[t, h]  = dt[t, h] + dt_bias[h], then softplus if dt_softplus
