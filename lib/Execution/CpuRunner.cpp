@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mixc/Execution/CpuRunner.h"
+#include "mixc/Dialect/Mix/MixOps.h"
 #include "mixc/Passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -17,6 +18,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -61,6 +63,17 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     text += (i ? ", " : "") + std::to_string(shape[i]);
   return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+/// "file:line:col: message" for a diagnostic, as mlir-opt prints them.
+static void printDiagnostic(llvm::raw_ostream &os, Diagnostic &diag,
+                            StringRef kind = "") {
+  if (auto fileLoc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+    os << fileLoc.getFilename().getValue() << ":" << fileLoc.getLine() << ":"
+       << fileLoc.getColumn();
+  else
+    os << diag.getLocation();
+  os << ": " << kind << diag << "\n";
 }
 
 CpuRunner::~CpuRunner() = default;
@@ -117,6 +130,9 @@ std::unique_ptr<CpuRunner> CpuRunner::compile(ModuleOp module, StringRef entry,
   if (!collect(function.getArgumentTypes(), "argument", runner->inputTypes) ||
       !collect(function.getResultTypes(), "result", runner->resultTypes))
     return nullptr;
+  if (llvm::any_of(runner->inputTypes,
+                   [](RankedTensorType type) { return !type.hasStaticShape(); }))
+    runner->unlowered = module.clone();
   function->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     UnitAttr::get(module.getContext()));
 
@@ -126,9 +142,9 @@ std::unique_ptr<CpuRunner> CpuRunner::compile(ModuleOp module, StringRef entry,
   {
     ScopedDiagnosticHandler handler(context, [&](Diagnostic &diag) {
       llvm::raw_string_ostream os(diagnostics);
-      os << diag.getLocation() << ": " << diag << "\n";
+      printDiagnostic(os, diag);
       for (Diagnostic &note : diag.getNotes())
-        os << note.getLocation() << ": note: " << note << "\n";
+        printDiagnostic(os, note, "note: ");
       return success();
     });
     PassManager pm(context);
@@ -245,6 +261,9 @@ bool CpuRunner::run(ArrayRef<npy::Array> inputs,
         const_cast<uint8_t *>(input.bytes.data()), input.shape));
   }
 
+  if (unlowered && !checkDynamicSizes(inputs, error))
+    return false;
+
   // Results: one descriptor after another in one buffer.
   size_t resultWords = 0;
   for (RankedTensorType type : resultTypes)
@@ -290,4 +309,32 @@ bool CpuRunner::run(ArrayRef<npy::Array> inputs,
     results.push_back(std::move(result));
   }
   return true;
+}
+
+bool CpuRunner::checkDynamicSizes(ArrayRef<npy::Array> inputs,
+                                  std::string &error) {
+  OwningOpRef<ModuleOp> probe = unlowered->clone();
+  auto function = probe->lookupSymbol<func::FuncOp>(entryName);
+  // Give the arguments their actual sizes; the mix ops that read them then
+  // see static shapes and their verifiers check every size rule.
+  for (auto [argument, input] :
+       llvm::zip(function.getArguments(), inputs))
+    argument.setType(RankedTensorType::get(
+        input.shape,
+        cast<RankedTensorType>(argument.getType()).getElementType()));
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(probe->getContext(), [&](Diagnostic &diag) {
+    llvm::raw_string_ostream os(diagnostics);
+    printDiagnostic(os, diag);
+    return success();
+  });
+  WalkResult result = function.walk([&](mix::ScheduledOpInterface op) {
+    return failed(verify(op)) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (!result.wasInterrupted())
+    return true;
+  error = "the input sizes do not fit @" + entryName + ":\n" + diagnostics;
+  while (!error.empty() && error.back() == '\n')
+    error.pop_back();
+  return false;
 }

@@ -13,7 +13,9 @@
 
 #include "mixc/Support/Npy.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OwningOpRef.h"
 
 #include <memory>
 #include <string>
@@ -53,15 +55,21 @@ public:
 
   /// Checks `inputs` against the signature (count, rank, static sizes, dtype;
   /// a U16 array is accepted for a bf16 argument) and calls the function.
+  /// When the signature has dynamic dimensions, the mix ops are verified again
+  /// with the arguments' actual sizes, so inputs that contradict each other
+  /// (a key batch unlike the query batch) are an error, not a bad read.
   bool run(llvm::ArrayRef<npy::Array> inputs, std::vector<npy::Array> &results,
            std::string &error);
 
 private:
   CpuRunner() = default;
+  bool checkDynamicSizes(llvm::ArrayRef<npy::Array> inputs, std::string &error);
 
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::string entryName;
   llvm::SmallVector<mlir::RankedTensorType> inputTypes, resultTypes;
+  /// The module as given, kept when the signature has dynamic dimensions.
+  mlir::OwningOpRef<mlir::ModuleOp> unlowered;
 };
 
 } // namespace mixc

@@ -43,6 +43,7 @@ def main():
     # Inputs of the wrong dtype and shape.
     np.save(os.path.join(out, "q_f64.npy"), q.astype(np.float64))
     np.save(os.path.join(out, "q_short.npy"), q[:, :, :12])
+    np.save(os.path.join(out, "k_one_batch.npy"), k[:1])
 
 
 if __name__ == "__main__":
