@@ -42,15 +42,15 @@ Value repeatHeads(TensorBuilder &tb, Value tensor, OpFoldResult queryHeads) {
       tb.dimValue(tensor, 1));
   SmallVector<OpFoldResult> sizes = tb.dims(tensor);
   sizes[1] = queryHeads;
-  return tb.generic(
-      {}, tb.empty(sizes), {{0, 1, 2, 3}}, iterators("pppp"),
-      [&](OpBuilder &b, Location loc, ValueRange) -> Value {
-        SmallVector<Value> index;
-        for (unsigned d = 0; d < 4; ++d)
-          index.push_back(TensorBuilder::loopIndex(b, loc, d));
-        index[1] = arith::DivUIOp::create(b, loc, index[1], groupSize);
-        return tensor::ExtractOp::create(b, loc, tensor, index);
-      });
+  return tb.generic({}, tb.empty(sizes), {{0, 1, 2, 3}}, iterators("pppp"),
+                    [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+                      SmallVector<Value> index;
+                      for (unsigned d = 0; d < 4; ++d)
+                        index.push_back(TensorBuilder::loopIndex(b, loc, d));
+                      index[1] =
+                          arith::DivUIOp::create(b, loc, index[1], groupSize);
+                      return tensor::ExtractOp::create(b, loc, tensor, index);
+                    });
 }
 
 /// Index into a dimension that may broadcast: 0 when the operand's size is 1,
@@ -73,8 +73,8 @@ Value softmaxScale(TensorBuilder &tb, mix::AttentionOp op) {
   if (std::optional<double> scale = op.getEffectiveScale())
     return tb.f32Constant(*scale);
   Value headDim = tb.dimValue(op.getQuery(), 3);
-  Value asInt = arith::IndexCastOp::create(tb.b, tb.loc, tb.b.getI64Type(),
-                                           headDim);
+  Value asInt =
+      arith::IndexCastOp::create(tb.b, tb.loc, tb.b.getI64Type(), headDim);
   Value asFloat = arith::SIToFPOp::create(tb.b, tb.loc, tb.f32(), asInt);
   return math::RsqrtOp::create(tb.b, tb.loc, asFloat);
 }
@@ -96,10 +96,7 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
     Value dots = tb.generic(
         {query, key}, tb.filled({batch, queryHeads, queryLen, keyLen}, 0.0),
         {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}}, iterators("ppppr"),
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          return arith::AddFOp::create(b, loc, args[2], product);
-        });
+        multiplyAccumulate);
 
     Value scores = maskedScores(tb, op, dots);
 
@@ -116,27 +113,21 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
         {scores, rowMax}, tb.empty(tb.dims(scores)),
         {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value masked = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                               args[0], negInf);
+          Value masked = arith::CmpFOp::create(
+              b, loc, arith::CmpFPredicate::OEQ, args[0], negInf);
           Value shifted = arith::SubFOp::create(b, loc, args[0], args[1]);
           Value exp = math::ExpOp::create(b, loc, shifted);
           Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
           return arith::SelectOp::create(b, loc, masked, zero, exp);
         });
-    Value rowSum = tb.generic(
-        {probs}, tb.filled(rowSizes, 0.0), {{0, 1, 2, 3}, {0, 1, 2}},
-        iterators("pppr"), [](OpBuilder &b, Location loc, ValueRange args) {
-          return arith::AddFOp::create(b, loc, args[0], args[1]);
-        });
+    Value rowSum =
+        tb.generic({probs}, tb.filled(rowSizes, 0.0), {{0, 1, 2, 3}, {0, 1, 2}},
+                   iterators("pppr"), add);
     // weighted[b, h, i, e] = sum_j probs[b, h, i, j] * value[b, h, j, e]
     Value weighted = tb.generic(
-        {probs, value},
-        tb.filled({batch, queryHeads, queryLen, valueDim}, 0.0),
+        {probs, value}, tb.filled({batch, queryHeads, queryLen, valueDim}, 0.0),
         {{0, 1, 2, 4}, {0, 1, 4, 3}, {0, 1, 2, 3}}, iterators("ppppr"),
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          return arith::AddFOp::create(b, loc, args[2], product);
-        });
+        multiplyAccumulate);
     Value zero = tb.f32Constant(0.0);
     Value output = tb.generic(
         {weighted, rowSum}, tb.empty(tb.dims(weighted)),
@@ -147,8 +138,8 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
           Value normalized = arith::DivFOp::create(b, loc, args[0], args[1]);
           return arith::SelectOp::create(b, loc, nonEmpty, normalized, zero);
         });
-    SmallVector<Value> results = {tb.fromF32(
-        output, getElementTypeOrSelf(op.getOutput().getType()))};
+    SmallVector<Value> results = {
+        tb.fromF32(output, getElementTypeOrSelf(op.getOutput().getType()))};
     if (op.getLse()) {
       results.push_back(tb.map(
           {rowMax, rowSum},
@@ -208,8 +199,7 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
             Value element = tensor::ExtractOp::create(
                 b, loc, bias,
                 ValueRange{broadcastIndex(b, loc, biasSizes[0], idx[0]),
-                           broadcastIndex(b, loc, biasSizes[1], idx[1]), i,
-                           j});
+                           broadcastIndex(b, loc, biasSizes[1], idx[1]), i, j});
             score = arith::AddFOp::create(b, loc, score, element);
           }
 
@@ -218,24 +208,24 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
             allowed = cmp(arith::CmpIPredicate::ule, j, i);
           Value inWindow;
           if (windowLeft) // i - j <= windowLeft, i.e. i <= j + windowLeft
-            inWindow = cmp(arith::CmpIPredicate::ule, i,
-                           arith::AddIOp::create(b, loc, j,
-                                                 constant(*windowLeft)));
+            inWindow =
+                cmp(arith::CmpIPredicate::ule, i,
+                    arith::AddIOp::create(b, loc, j, constant(*windowLeft)));
           if (windowRight)
-            inWindow = both(inWindow,
-                            cmp(arith::CmpIPredicate::ule, j,
-                                arith::AddIOp::create(b, loc, i,
-                                                      constant(*windowRight))));
+            inWindow = both(
+                inWindow,
+                cmp(arith::CmpIPredicate::ule, j,
+                    arith::AddIOp::create(b, loc, i, constant(*windowRight))));
           if (inWindow && sinks > 0)
             inWindow = arith::OrIOp::create(
                 b, loc, inWindow,
                 cmp(arith::CmpIPredicate::ult, j, constant(sinks)));
           allowed = both(allowed, inWindow);
           if (blockMask) {
-            Value row = arith::DivUIOp::create(b, loc, i,
-                                               constant((*blockSizes)[0]));
-            Value column = arith::DivUIOp::create(b, loc, j,
-                                                  constant((*blockSizes)[1]));
+            Value row =
+                arith::DivUIOp::create(b, loc, i, constant((*blockSizes)[0]));
+            Value column =
+                arith::DivUIOp::create(b, loc, j, constant((*blockSizes)[1]));
             Value keep = tensor::ExtractOp::create(
                 b, loc, blockMask,
                 ValueRange{broadcastIndex(b, loc, maskSizes[0], idx[0]),
@@ -270,8 +260,7 @@ Value featureMap(TensorBuilder &tb, Value tensor, mix::FeatureMap map) {
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
     Value shifted = arith::AddFOp::create(b, loc, x, one);
     Value exp = math::ExpOp::create(b, loc, x);
-    return arith::SelectOp::create(b, loc, positive, shifted, exp)
-        .getResult();
+    return arith::SelectOp::create(b, loc, positive, shifted, exp).getResult();
   });
 }
 
@@ -292,14 +281,14 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
                        : quadraticForm(tb, op, query, key, value, decay);
     Value output = numerator;
     if (op.getNormalize())
-      output = tb.generic(
-          {numerator, denominator}, tb.empty(tb.dims(numerator)),
-          {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
-          [](OpBuilder &b, Location loc, ValueRange args) {
-            return arith::DivFOp::create(b, loc, args[0], args[1]);
-          });
-    rewriter.replaceOp(op, tb.fromF32(output, getElementTypeOrSelf(
-                                                  op.getOutput().getType())));
+      output =
+          tb.generic({numerator, denominator}, tb.empty(tb.dims(numerator)),
+                     {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
+                     [](OpBuilder &b, Location loc, ValueRange args) {
+                       return arith::DivFOp::create(b, loc, args[0], args[1]);
+                     });
+    rewriter.replaceOp(
+        op, tb.fromF32(output, getElementTypeOrSelf(op.getOutput().getType())));
     return success();
   }
 
@@ -311,13 +300,10 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
                                                Value value, Value decay) {
     OpFoldResult batch = tb.dim(query, 0), heads = tb.dim(query, 1),
                  length = tb.dim(query, 2), valueDim = tb.dim(value, 3);
-    Value scores = tb.generic(
-        {query, key}, tb.filled({batch, heads, length, length}, 0.0),
-        {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}}, iterators("ppppr"),
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          return arith::AddFOp::create(b, loc, args[2], product);
-        });
+    Value scores =
+        tb.generic({query, key}, tb.filled({batch, heads, length, length}, 0.0),
+                   {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}},
+                   iterators("ppppr"), multiplyAccumulate);
     if (decay) // per-head: the verifier allows only [H] without causal
       scores = tb.generic(
           {scores, decay}, tb.empty(tb.dims(scores)),
@@ -330,8 +316,8 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
             Value distance = arith::SelectOp::create(
                 b, loc, later, arith::SubIOp::create(b, loc, i, j),
                 arith::SubIOp::create(b, loc, j, i));
-            Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                                     distance);
+            Value asInt =
+                arith::IndexCastOp::create(b, loc, b.getI64Type(), distance);
             Value exponent =
                 arith::SIToFPOp::create(b, loc, b.getF32Type(), asInt);
             Value weight = math::PowFOp::create(b, loc, args[1], exponent);
@@ -340,18 +326,12 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
     Value numerator = tb.generic(
         {scores, value}, tb.filled({batch, heads, length, valueDim}, 0.0),
         {{0, 1, 2, 4}, {0, 1, 4, 3}, {0, 1, 2, 3}}, iterators("ppppr"),
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          return arith::AddFOp::create(b, loc, args[2], product);
-        });
+        multiplyAccumulate);
     Value denominator;
     if (op.getNormalize())
-      denominator = tb.generic(
-          {scores}, tb.filled({batch, heads, length}, 0.0),
-          {{0, 1, 2, 3}, {0, 1, 2}}, iterators("pppr"),
-          [](OpBuilder &b, Location loc, ValueRange args) {
-            return arith::AddFOp::create(b, loc, args[0], args[1]);
-          });
+      denominator =
+          tb.generic({scores}, tb.filled({batch, heads, length}, 0.0),
+                     {{0, 1, 2, 3}, {0, 1, 2}}, iterators("pppr"), add);
     return {numerator, denominator};
   }
 
@@ -370,11 +350,10 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
     if (!decay)
       gates = tb.filled({batch, heads, length}, 1.0);
     else if (cast<RankedTensorType>(decay.getType()).getRank() == 1)
-      gates = tb.generic({decay}, tb.empty({batch, heads, length}),
-                         {{1}, {0, 1, 2}}, iterators("ppp"),
-                         [](OpBuilder &, Location, ValueRange args) {
-                           return args[0];
-                         });
+      gates = tb.generic(
+          {decay}, tb.empty({batch, heads, length}), {{1}, {0, 1, 2}},
+          iterators("ppp"),
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
     else
       gates = decay;
     bool normalize = op.getNormalize();
@@ -395,7 +374,8 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
           Value valueT = inner.sliceAt(value, 2, t);
           Value gateT = inner.sliceAt(gates, 2, t);
           Value kv = inner.generic(
-              {state[0], keyT, valueT, gateT}, inner.empty(inner.dims(state[0])),
+              {state[0], keyT, valueT, gateT},
+              inner.empty(inner.dims(state[0])),
               {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 3}, {0, 1}, {0, 1, 2, 3}},
               iterators("pppp"),
               [](OpBuilder &b, Location loc, ValueRange args) -> Value {
@@ -406,10 +386,7 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
           Value numeratorT = inner.generic(
               {queryT, kv}, inner.filled({batch, heads, valueDim}, 0.0),
               {{0, 1, 3}, {0, 1, 3, 2}, {0, 1, 2}}, iterators("pppr"),
-              [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-                return arith::AddFOp::create(b, loc, args[2], product);
-              });
+              multiplyAccumulate);
           SmallVector<Value> next = {
               kv, inner.insertAt(numeratorT, state[1], 2, t)};
           if (normalize) {
@@ -424,11 +401,7 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
             Value denominatorT = inner.generic(
                 {queryT, keySum}, inner.filled({batch, heads}, 0.0),
                 {{0, 1, 2}, {0, 1, 2}, {0, 1}}, iterators("ppr"),
-                [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                  Value product =
-                      arith::MulFOp::create(b, loc, args[0], args[1]);
-                  return arith::AddFOp::create(b, loc, args[2], product);
-                });
+                multiplyAccumulate);
             next.push_back(keySum);
             next.push_back(inner.insertAt(denominatorT, state[3], 2, t));
           }

@@ -108,8 +108,8 @@ Value TensorBuilder::generic(ArrayRef<Value> inputs, Value init,
         iteratorTypes.size(), targets, b.getContext()));
   auto op = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, affineMaps,
-      iteratorTypes, [&](OpBuilder &nested, Location nestedLoc,
-                         ValueRange args) {
+      iteratorTypes,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         Value result = body(nested, nestedLoc, args);
         linalg::YieldOp::create(nested, nestedLoc, result);
       });
@@ -156,6 +156,16 @@ Value TensorBuilder::insertAt(Value slice, Value dest, int64_t dim,
 
 Value TensorBuilder::loopIndex(OpBuilder &b, Location loc, unsigned dim) {
   return linalg::IndexOp::create(b, loc, dim);
+}
+
+Value mixc::decompose::multiplyAccumulate(OpBuilder &b, Location loc,
+                                          ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  return arith::AddFOp::create(b, loc, args[2], product);
+}
+
+Value mixc::decompose::add(OpBuilder &b, Location loc, ValueRange args) {
+  return arith::AddFOp::create(b, loc, args[0], args[1]);
 }
 
 SmallVector<utils::IteratorType> mixc::decompose::iterators(StringRef spec) {

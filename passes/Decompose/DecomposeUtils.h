@@ -1,4 +1,5 @@
-//===- DecomposeUtils.h - Helpers shared by the mix decompositions -*- C++ -*-===//
+//===- DecomposeUtils.h - Helpers shared by the mix decompositions -*- C++
+//-*-===//
 //
 // Small builders the reference decompositions (Attention.cpp, Scans.cpp,
 // Structured.cpp) share: f32 conversion of whole tensors, empty/filled
@@ -11,16 +12,16 @@
 #ifndef MIXC_PASSES_DECOMPOSE_DECOMPOSEUTILS_H
 #define MIXC_PASSES_DECOMPOSE_DECOMPOSEUTILS_H
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 
 namespace mixc::decompose {
 
-using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &,
-                                              mlir::Location, mlir::ValueRange)>;
+using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                              mlir::ValueRange)>;
 
 /// Builds at one location; every tensor it creates is f32 unless said.
 class TensorBuilder {
@@ -72,6 +73,13 @@ public:
   static mlir::Value scalarFromF32(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::Value value, mlir::Type type);
 };
+
+/// Generic bodies used by many decompositions:
+/// acc + lhs * rhs for (lhs, rhs, acc): a contraction step.
+mlir::Value multiplyAccumulate(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::ValueRange args);
+/// args[0] + args[1]: a sum reduction step, or an elementwise sum.
+mlir::Value add(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args);
 
 /// Iterator lists: "pppr" -> parallel x3, reduction.
 llvm::SmallVector<mlir::utils::IteratorType> iterators(llvm::StringRef spec);

@@ -30,9 +30,9 @@ namespace {
 Value softplus(OpBuilder &b, Location loc, Value x) {
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   Value positivePart = arith::MaximumFOp::create(b, loc, x, zero);
-  Value negAbs =
-      arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
-  Value tail = math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail =
+      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
   return arith::AddFOp::create(b, loc, positivePart, tail);
 }
 
@@ -52,15 +52,15 @@ Value stepSizes(TensorBuilder &tb, Value dt, Value bias, unsigned biasDim,
     maps.push_back({biasDim});
   }
   maps.push_back(all);
-  return tb.generic(inputs, tb.empty(tb.dims(dt)), maps,
-                    SmallVector<utils::IteratorType>(
-                        rank, utils::IteratorType::parallel),
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      Value value = args[0];
-                      if (bias)
-                        value = arith::AddFOp::create(b, loc, value, args[1]);
-                      return applySoftplus ? softplus(b, loc, value) : value;
-                    });
+  return tb.generic(
+      inputs, tb.empty(tb.dims(dt)), maps,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value value = args[0];
+        if (bias)
+          value = arith::AddFOp::create(b, loc, value, args[1]);
+        return applySoftplus ? softplus(b, loc, value) : value;
+      });
 }
 
 /// Position of step `iv` of a scan over `length` tokens.
@@ -98,10 +98,10 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
                                 PatternRewriter &rewriter) const override {
     TensorBuilder tb(rewriter, op.getLoc());
     Value x = tb.toF32(op.getX());
-    Value dt = stepSizes(
-        tb, tb.toF32(op.getDelta()),
-        op.getDeltaBias() ? tb.toF32(op.getDeltaBias()) : Value(), 1,
-        op.getDeltaSoftplus());
+    Value dt =
+        stepSizes(tb, tb.toF32(op.getDelta()),
+                  op.getDeltaBias() ? tb.toF32(op.getDeltaBias()) : Value(), 1,
+                  op.getDeltaSoftplus());
     Value A = tb.toF32(op.getA());
     Value B = tb.toF32(op.getB());
     Value C = tb.toF32(op.getC());
@@ -112,11 +112,7 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
       y = scan(tb, x, dt, A, B, C, /*reverse=*/false);
     if (direction != mix::ScanDirection::forward) {
       Value reverse = scan(tb, x, dt, A, B, C, /*reverse=*/true);
-      y = y ? tb.map({y, reverse},
-                     [](OpBuilder &b, Location loc, ValueRange args) {
-                       return arith::AddFOp::create(b, loc, args[0], args[1]);
-                     })
-            : reverse;
+      y = y ? tb.map({y, reverse}, add) : reverse;
     }
     // y += D[d] * x, then y *= silu(z).
     if (Value skip = op.getD())
@@ -136,8 +132,8 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
                    Value silu = arith::DivFOp::create(b, loc, args[1], denom);
                    return arith::MulFOp::create(b, loc, args[0], silu);
                  });
-    rewriter.replaceOp(op,
-                       tb.fromF32(y, getElementTypeOrSelf(op.getY().getType())));
+    rewriter.replaceOp(
+        op, tb.fromF32(y, getElementTypeOrSelf(op.getY().getType())));
     return success();
   }
 
@@ -148,8 +144,8 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
     OpFoldResult batch = tb.dim(x, 0), channels = tb.dim(x, 1),
                  stateDim = tb.dim(A, 1);
     Value length = tb.dimValue(x, 2);
-    Value groupSize =
-        arith::DivUIOp::create(tb.b, tb.loc, tb.dimValue(x, 1), tb.dimValue(B, 1));
+    Value groupSize = arith::DivUIOp::create(tb.b, tb.loc, tb.dimValue(x, 1),
+                                             tb.dimValue(B, 1));
     Value init[] = {tb.filled({batch, channels, stateDim}, 0.0),
                     tb.filled(tb.dims(x), 0.0)};
     auto loop = scf::ForOp::create(
@@ -175,8 +171,8 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
                 return multiplyAdd(b, loc, input, decay, args[0]);
               });
           Value yT = inner.generic(
-              {h}, inner.filled({batch, channels}, 0.0),
-              {{0, 1, 2}, {0, 1}}, iterators("ppr"),
+              {h}, inner.filled({batch, channels}, 0.0), {{0, 1, 2}, {0, 1}},
+              iterators("ppr"),
               [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                 Value bIdx = TensorBuilder::loopIndex(b, loc, 0);
                 Value d = TensorBuilder::loopIndex(b, loc, 1);
@@ -203,8 +199,8 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
     TensorBuilder tb(rewriter, op.getLoc());
     Value x = tb.toF32(op.getX());
     Value dt = stepSizes(tb, tb.toF32(op.getDt()),
-                         op.getDtBias() ? tb.toF32(op.getDtBias()) : Value(),
-                         2, op.getDtSoftplus());
+                         op.getDtBias() ? tb.toF32(op.getDtBias()) : Value(), 2,
+                         op.getDtSoftplus());
     Value A = tb.toF32(op.getA());
     Value B = tb.toF32(op.getB());
     Value C = tb.toF32(op.getC());
@@ -212,9 +208,7 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
     Value y = causalScan(tb, x, dt, A, B, C);
     if (op.getDirection() == mix::ScanDirection::bidirectional) {
       Value upper = anticausalScan(tb, x, dt, A, B, C);
-      y = tb.map({y, upper}, [](OpBuilder &b, Location loc, ValueRange args) {
-        return arith::AddFOp::create(b, loc, args[0], args[1]);
-      });
+      y = tb.map({y, upper}, add);
     }
     if (Value skip = op.getD())
       y = tb.generic({y, x, tb.toF32(skip)}, tb.empty(tb.dims(y)),
@@ -223,8 +217,8 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
                      [](OpBuilder &b, Location loc, ValueRange args) {
                        return multiplyAdd(b, loc, args[0], args[2], args[1]);
                      });
-    rewriter.replaceOp(op,
-                       tb.fromF32(y, getElementTypeOrSelf(op.getY().getType())));
+    rewriter.replaceOp(
+        op, tb.fromF32(y, getElementTypeOrSelf(op.getY().getType())));
     return success();
   }
 
@@ -238,14 +232,13 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
             tb.sliceAt(C, 1, t)};
   }
 
-  /// next[b, h, p, n] = a_t * prev + (include input ? dt_t B_t[g, n] x_t[p] : 0)
-  /// with a_t = exp(dt_t A[h]); `decayed` says whether prev is multiplied.
+  /// next[b, h, p, n] = a_t * prev + (include input ? dt_t B_t[g, n] x_t[p] :
+  /// 0) with a_t = exp(dt_t A[h]); `decayed` says whether prev is multiplied.
   static Value stateStep(TensorBuilder &tb, Value prev, const Token &token,
                          Value A, Value groupSize, bool addInput) {
     return tb.generic(
         {prev, token.dt, A, token.x}, tb.empty(tb.dims(prev)),
-        {{0, 1, 2, 3}, {0, 1}, {1}, {0, 1, 2}, {0, 1, 2, 3}},
-        iterators("pppp"),
+        {{0, 1, 2, 3}, {0, 1}, {1}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value decay = math::ExpOp::create(
               b, loc, arith::MulFOp::create(b, loc, args[1], args[2]));
@@ -287,10 +280,10 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
   static Value causalScan(TensorBuilder &tb, Value x, Value dt, Value A,
                           Value B, Value C) {
     Value groupSize = groupSizeOf(tb, x, B);
-    Value init[] = {tb.filled({tb.dim(x, 0), tb.dim(x, 2), tb.dim(x, 3),
-                               tb.dim(B, 3)},
-                              0.0),
-                    tb.filled(tb.dims(x), 0.0)};
+    Value init[] = {
+        tb.filled({tb.dim(x, 0), tb.dim(x, 2), tb.dim(x, 3), tb.dim(B, 3)},
+                  0.0),
+        tb.filled(tb.dims(x), 0.0)};
     auto loop = scf::ForOp::create(
         tb.b, tb.loc, tb.index(0), tb.dimValue(x, 1), tb.index(1), init,
         [&](OpBuilder &b, Location loc, Value t, ValueRange state) {
@@ -305,16 +298,16 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
   }
 
   /// Strict upper triangle (Hydra's mirror): with the inclusive reverse state
-  /// Q_t = dt_t B_t x_t^T + R_t and R_t = a_t Q_{t+1} (R_{L-1} = 0), the term is
-  /// y_t = C_t . R_t = sum_{s>t} C_t.B_s prod_{r=t..s-1} a_r dt_s x_s.
+  /// Q_t = dt_t B_t x_t^T + R_t and R_t = a_t Q_{t+1} (R_{L-1} = 0), the term
+  /// is y_t = C_t . R_t = sum_{s>t} C_t.B_s prod_{r=t..s-1} a_r dt_s x_s.
   static Value anticausalScan(TensorBuilder &tb, Value x, Value dt, Value A,
                               Value B, Value C) {
     Value groupSize = groupSizeOf(tb, x, B);
     Value length = tb.dimValue(x, 1);
-    Value init[] = {tb.filled({tb.dim(x, 0), tb.dim(x, 2), tb.dim(x, 3),
-                               tb.dim(B, 3)},
-                              0.0),
-                    tb.filled(tb.dims(x), 0.0)};
+    Value init[] = {
+        tb.filled({tb.dim(x, 0), tb.dim(x, 2), tb.dim(x, 3), tb.dim(B, 3)},
+                  0.0),
+        tb.filled(tb.dims(x), 0.0)};
     auto loop = scf::ForOp::create(
         tb.b, tb.loc, tb.index(0), length, tb.index(1), init,
         [&](OpBuilder &b, Location loc, Value iv, ValueRange state) {
@@ -326,11 +319,7 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
           Value yT = readOut(inner, R, token, groupSize);
           Value zero = inner.filled(inner.dims(R), 0.0);
           Value input = stateStep(inner, zero, token, A, groupSize, true);
-          Value Q = inner.map({R, input},
-                              [](OpBuilder &b, Location loc, ValueRange args) {
-                                return arith::AddFOp::create(b, loc, args[0],
-                                                             args[1]);
-                              });
+          Value Q = inner.map({R, input}, add);
           Value next[] = {Q, inner.insertAt(yT, state[1], 1, t)};
           scf::YieldOp::create(b, loc, next);
         });

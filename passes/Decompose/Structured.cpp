@@ -35,8 +35,8 @@ SmallVector<int64_t> staticShape(ArrayRef<OpFoldResult> sizes) {
 /// tensor.expand_shape of `source` to `sizes` with `reassociation`.
 Value expand(TensorBuilder &tb, Value source, ArrayRef<OpFoldResult> sizes,
              ArrayRef<ReassociationIndices> reassociation) {
-  auto type = RankedTensorType::get(
-      staticShape(sizes), getElementTypeOrSelf(source.getType()));
+  auto type = RankedTensorType::get(staticShape(sizes),
+                                    getElementTypeOrSelf(source.getType()));
   return tensor::ExpandShapeOp::create(tb.b, tb.loc, type, source,
                                        reassociation, sizes);
 }
@@ -63,8 +63,9 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
     if (rank == 1)
       rows = expand(tb, x, {tb.b.getIndexAttr(1), xSizes[0]}, {{0, 1}});
     else if (rank > 2)
-      rows = collapse(tb, x, {llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)),
-                              {rank - 1}});
+      rows = collapse(
+          tb, x,
+          {llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}});
     OpFoldResult tokens = tb.dim(rows, 0);
     OpFoldResult k = tb.dim(first, 0), q = tb.dim(first, 1),
                  p = tb.dim(first, 2);
@@ -73,39 +74,32 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
 
     // u[t, kb, qi] = sum_pi first[kb, qi, pi] * x[t, kb * p + pi]
     Value blocks = expand(tb, rows, {tokens, k, p}, {{0}, {1, 2}});
-    Value u = tb.generic(
-        {blocks, first}, tb.filled({tokens, k, q}, 0.0),
-        {{0, 1, 3}, {1, 2, 3}, {0, 1, 2}}, iterators("pppr"),
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          return arith::AddFOp::create(b, loc, args[2], product);
-        });
-    // The permutation: flat index kb * q + qi of u read as ri * l + lb.
+    Value u = tb.generic({blocks, first}, tb.filled({tokens, k, q}, 0.0),
+                         {{0, 1, 3}, {1, 2, 3}, {0, 1, 2}}, iterators("pppr"),
+                         multiplyAccumulate);
+    // The permutation: u (flat index kb * q + qi) is read as [r, l] and the
+    // second factor takes its columns (index ri * l + lb for block lb).
     Value flat = collapse(tb, u, {{0}, {1, 2}});
     Value permuted = expand(tb, flat, {tokens, r, l}, {{0}, {1, 2}});
-    // y[t, si, lb] = sum_ri second[lb, si, ri] * w[t, ri, lb]
-    Value y = tb.generic(
-        {permuted, second}, tb.filled({tokens, s, l}, 0.0),
-        {{0, 3, 2}, {2, 1, 3}, {0, 1, 2}}, iterators("pppr"),
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          return arith::AddFOp::create(b, loc, args[2], product);
-        });
+    // y[t, si, lb] = sum_ri second[lb, si, ri] * u[t, ri * l + lb]
+    Value y = tb.generic({permuted, second}, tb.filled({tokens, s, l}, 0.0),
+                         {{0, 3, 2}, {2, 1, 3}, {0, 1, 2}}, iterators("pppr"),
+                         multiplyAccumulate);
     Value result = collapse(tb, y, {{0}, {1, 2}});
     if (rank == 1)
       result = collapse(tb, result, {{0, 1}});
     else if (rank > 2) {
       SmallVector<OpFoldResult> ySizes(xSizes);
       ySizes.back() = tb.dim(result, 1);
-      result =
-          expand(tb, result, ySizes,
-                 {llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}});
+      result = expand(
+          tb, result, ySizes,
+          {llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}});
     }
     result = tb.fromF32(result, getElementTypeOrSelf(op.getY().getType()));
     // The reshapes may know a static size that the op's type leaves dynamic.
     if (result.getType() != op.getY().getType())
-      result = tensor::CastOp::create(rewriter, op.getLoc(), op.getY().getType(),
-                                      result);
+      result = tensor::CastOp::create(rewriter, op.getLoc(),
+                                      op.getY().getType(), result);
     rewriter.replaceOp(op, result);
     return success();
   }
