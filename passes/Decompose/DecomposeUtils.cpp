@@ -128,6 +128,29 @@ Value TensorBuilder::map(ArrayRef<Value> inputs, BodyFn body) {
                  body);
 }
 
+/// Reassociation that folds unit dimension `dim` of a rank-`rank` tensor into
+/// a neighbour (none for rank 1: the result is rank 0).
+static SmallVector<ReassociationIndices> dropDimReassociation(int64_t rank,
+                                                              int64_t dim) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (i == dim)
+      continue;
+    groups.push_back({i});
+  }
+  if (groups.empty())
+    return groups;
+  if (dim == 0)
+    groups.front().insert(groups.front().begin(), 0);
+  else
+    groups[dim - 1].push_back(dim);
+  return groups;
+}
+
+// Slices keep every dimension and the unit one is collapsed (or expanded)
+// explicitly: MLIR 22's rank-reducing extract_slice folds wrongly when another
+// dimension is also 1 (llvm-project#178118), and its buffer lowering drops the
+// wrong unit dimension when strides are dynamic (llvm-project#184334).
 Value TensorBuilder::sliceAt(Value tensor, int64_t dim, OpFoldResult pos) {
   auto type = cast<RankedTensorType>(tensor.getType());
   SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
@@ -136,10 +159,12 @@ Value TensorBuilder::sliceAt(Value tensor, int64_t dim, OpFoldResult pos) {
   offsets[dim] = pos;
   sizes[dim] = b.getIndexAttr(1);
   SmallVector<int64_t> shape(type.getShape());
-  shape.erase(shape.begin() + dim);
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, resultType, tensor, offsets,
-                                        sizes, strides);
+  shape[dim] = 1;
+  Value slice = tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), tensor,
+      offsets, sizes, strides);
+  return tensor::CollapseShapeOp::create(
+      b, loc, slice, dropDimReassociation(type.getRank(), dim));
 }
 
 Value TensorBuilder::insertAt(Value slice, Value dest, int64_t dim,
@@ -150,7 +175,15 @@ Value TensorBuilder::insertAt(Value slice, Value dest, int64_t dim,
   SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
   offsets[dim] = pos;
   sizes[dim] = b.getIndexAttr(1);
-  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+  SmallVector<int64_t> sliceShape(
+      cast<RankedTensorType>(slice.getType()).getShape());
+  sliceShape.insert(sliceShape.begin() + dim, 1);
+  SmallVector<OpFoldResult> sliceSizes = dims(slice);
+  sliceSizes.insert(sliceSizes.begin() + dim, b.getIndexAttr(1));
+  Value expanded = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(sliceShape, type.getElementType()), slice,
+      dropDimReassociation(type.getRank(), dim), sliceSizes);
+  return tensor::InsertSliceOp::create(b, loc, expanded, dest, offsets, sizes,
                                        strides);
 }
 

@@ -1,8 +1,8 @@
 //===- Structured.cpp - mix.monarch and mix.permute as linalg -------------===//
 //
-// The reference meaning of the structured mixers. Monarch reshapes the
-// feature dimension into blocks, applies the first block-diagonal factor, the
-// permutation (a reshape plus transposed indexing) and the second factor.
+// The reference meaning of the structured mixers. Monarch applies the first
+// block-diagonal factor to blocks of the feature dimension and the second to
+// strided columns of the result (the permutation), then flattens.
 // Permute is a gather along its axis; its inverse first inverts each index row
 // with a loop nest, then gathers.
 //
@@ -24,28 +24,19 @@ using namespace mixc::decompose;
 
 namespace {
 
-/// Static shape of `sizes` (dynamic where not constant).
-SmallVector<int64_t> staticShape(ArrayRef<OpFoldResult> sizes) {
-  SmallVector<int64_t> shape;
-  for (OpFoldResult size : sizes)
-    shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
-  return shape;
+/// Loop indices 0 .. count-1 of a linalg.generic body.
+SmallVector<Value> loopIndices(OpBuilder &b, Location loc, unsigned count) {
+  SmallVector<Value> indices;
+  for (unsigned d = 0; d < count; ++d)
+    indices.push_back(TensorBuilder::loopIndex(b, loc, d));
+  return indices;
 }
 
-/// tensor.expand_shape of `source` to `sizes` with `reassociation`.
-Value expand(TensorBuilder &tb, Value source, ArrayRef<OpFoldResult> sizes,
-             ArrayRef<ReassociationIndices> reassociation) {
-  auto type = RankedTensorType::get(staticShape(sizes),
-                                    getElementTypeOrSelf(source.getType()));
-  return tensor::ExpandShapeOp::create(tb.b, tb.loc, type, source,
-                                       reassociation, sizes);
-}
-
-Value collapse(TensorBuilder &tb, Value source,
-               ArrayRef<ReassociationIndices> reassociation) {
-  return tensor::CollapseShapeOp::create(tb.b, tb.loc, source, reassociation);
-}
-
+/// The factors index the feature dimension arithmetically (x at kb * p + pi,
+/// the intermediate at ri * l + lb) instead of reshaping it: expand_shape with
+/// two dynamic sizes in one group crashes MLIR 22's expand-strided-metadata
+/// (llvm-project#186830), and this form takes any mix of static and dynamic
+/// sizes.
 struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -55,48 +46,69 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
     Value x = tb.toF32(op.getX());
     Value first = tb.toF32(op.getFirstFactor());
     Value second = tb.toF32(op.getSecondFactor());
-    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-    SmallVector<OpFoldResult> xSizes = tb.dims(x);
+    unsigned lead = cast<RankedTensorType>(x.getType()).getRank() - 1;
+    SmallVector<OpFoldResult> sizes = tb.dims(x);
+    sizes.pop_back(); // the leading dims, then the block dims below
+    SmallVector<unsigned> leadDims;
+    for (unsigned d = 0; d < lead; ++d)
+      leadDims.push_back(d);
+    auto withLead = [&](std::initializer_list<unsigned> tail) {
+      SmallVector<unsigned> dims(leadDims);
+      dims.append(tail);
+      return dims;
+    };
+    auto sizesWith = [&](OpFoldResult a, OpFoldResult b) {
+      SmallVector<OpFoldResult> result(sizes);
+      result.append({a, b});
+      return result;
+    };
+    Value blockIn = tb.dimValue(first, 2);       // p
+    Value blockOut = tb.dimValue(first, 1);      // q
+    Value secondBlocks = tb.dimValue(second, 0); // l
 
-    // rows: [T, n] with all leading dims of x folded into T.
-    Value rows = x;
-    if (rank == 1)
-      rows = expand(tb, x, {tb.b.getIndexAttr(1), xSizes[0]}, {{0, 1}});
-    else if (rank > 2)
-      rows = collapse(
-          tb, x,
-          {llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}});
-    OpFoldResult tokens = tb.dim(rows, 0);
-    OpFoldResult k = tb.dim(first, 0), q = tb.dim(first, 1),
-                 p = tb.dim(first, 2);
-    OpFoldResult l = tb.dim(second, 0), s = tb.dim(second, 1),
-                 r = tb.dim(second, 2);
-
-    // u[t, kb, qi] = sum_pi first[kb, qi, pi] * x[t, kb * p + pi]
-    Value blocks = expand(tb, rows, {tokens, k, p}, {{0}, {1, 2}});
-    Value u = tb.generic({blocks, first}, tb.filled({tokens, k, q}, 0.0),
-                         {{0, 1, 3}, {1, 2, 3}, {0, 1, 2}}, iterators("pppr"),
-                         multiplyAccumulate);
-    // The permutation: u (flat index kb * q + qi) is read as [r, l] and the
-    // second factor takes its columns (index ri * l + lb for block lb).
-    Value flat = collapse(tb, u, {{0}, {1, 2}});
-    Value permuted = expand(tb, flat, {tokens, r, l}, {{0}, {1, 2}});
-    // y[t, si, lb] = sum_ri second[lb, si, ri] * u[t, ri * l + lb]
-    Value y = tb.generic({permuted, second}, tb.filled({tokens, s, l}, 0.0),
-                         {{0, 3, 2}, {2, 1, 3}, {0, 1, 2}}, iterators("pppr"),
-                         multiplyAccumulate);
-    Value result = collapse(tb, y, {{0}, {1, 2}});
-    if (rank == 1)
-      result = collapse(tb, result, {{0, 1}});
-    else if (rank > 2) {
-      SmallVector<OpFoldResult> ySizes(xSizes);
-      ySizes.back() = tb.dim(result, 1);
-      result = expand(
-          tb, result, ySizes,
-          {llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}});
-    }
+    // u[..., kb, qi] = sum_pi first[kb, qi, pi] * x[..., kb * p + pi]
+    Value u = tb.generic(
+        {first}, tb.filled(sizesWith(tb.dim(first, 0), tb.dim(first, 1)), 0.0),
+        {{lead, lead + 1, lead + 2}, withLead({lead, lead + 1})},
+        iterators(std::string(lead + 2, 'p') + "r"),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          SmallVector<Value> idx = loopIndices(b, loc, lead + 3);
+          Value feature = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, idx[lead], blockIn),
+              idx[lead + 2]);
+          SmallVector<Value> xIndex(idx.begin(), idx.begin() + lead);
+          xIndex.push_back(feature);
+          Value xValue = tensor::ExtractOp::create(b, loc, x, xIndex);
+          return multiplyAccumulate(b, loc, {args[0], xValue, args[1]});
+        });
+    // y[..., si, lb] = sum_ri second[lb, si, ri] * u[..., ri * l + lb]: block
+    // lb reads every l-th entry of the flat intermediate (the permutation).
+    Value y = tb.generic(
+        {second},
+        tb.filled(sizesWith(tb.dim(second, 1), tb.dim(second, 0)), 0.0),
+        {{lead + 1, lead, lead + 2}, withLead({lead, lead + 1})},
+        iterators(std::string(lead + 2, 'p') + "r"),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          SmallVector<Value> idx = loopIndices(b, loc, lead + 3);
+          Value flat = arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, idx[lead + 2], secondBlocks),
+              idx[lead + 1]);
+          SmallVector<Value> uIndex(idx.begin(), idx.begin() + lead);
+          uIndex.push_back(arith::DivUIOp::create(b, loc, flat, blockOut));
+          uIndex.push_back(arith::RemUIOp::create(b, loc, flat, blockOut));
+          Value uValue = tensor::ExtractOp::create(b, loc, u, uIndex);
+          return multiplyAccumulate(b, loc, {args[0], uValue, args[1]});
+        });
+    // [..., s, l] -> [..., s * l]
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d < lead; ++d)
+      groups.push_back({d});
+    groups.push_back({lead, lead + 1});
+    Value result =
+        tensor::CollapseShapeOp::create(rewriter, op.getLoc(), y, groups);
     result = tb.fromF32(result, getElementTypeOrSelf(op.getY().getType()));
-    // The reshapes may know a static size that the op's type leaves dynamic.
+    // The collapse may know a static size that the op's type leaves dynamic.
     if (result.getType() != op.getY().getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(),
                                       op.getY().getType(), result);

@@ -118,15 +118,21 @@ func.func @causal_ssd(%x: tensor<1x20x4x8xbf16>, %dt: tensor<1x20x4xf32>, %A: te
 
 // -----
 
-// Monarch: rows split into k blocks of p, first factor, the flat
-// intermediate read as [r, l] transposed, second factor.
+// Monarch: the first factor reads x at kb * p + pi, the second reads the
+// intermediate at ri * l + lb (the permutation); then [t, s, l] is flattened.
 // CHECK-LABEL: func @rectangular_monarch
-// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [5, 4, 8] : tensor<5x32xf32> into tensor<5x4x8xf32>
-// CHECK:         linalg.generic
-// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<5x4x6xf32> into tensor<5x24xf32>
-// CHECK:         tensor.expand_shape %{{.*}} output_shape [5, 8, 3] : tensor<5x24xf32> into tensor<5x8x3xf32>
-// CHECK:         linalg.generic
-// CHECK:         tensor.collapse_shape %{{.*}} : tensor<5x5x3xf32> into tensor<5x15xf32>
+// CHECK:         %[[P:.+]] = arith.constant 8 : index
+// CHECK:         %[[Q:.+]] = arith.constant 6 : index
+// CHECK:         %[[L:.+]] = arith.constant 3 : index
+// CHECK:         %[[U:.+]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<4x6x8xf32>) outs(%{{.*}} : tensor<5x4x6xf32>)
+// CHECK:           arith.muli %{{.*}}, %[[P]]
+// CHECK:           tensor.extract %{{.*}} : tensor<5x32xf32>
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<3x5x8xf32>) outs(%{{.*}} : tensor<5x5x3xf32>)
+// CHECK:           arith.muli %{{.*}}, %[[L]]
+// CHECK:           arith.divui %{{.*}}, %[[Q]]
+// CHECK:           arith.remui %{{.*}}, %[[Q]]
+// CHECK:           tensor.extract %[[U]]
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2]] : tensor<5x5x3xf32> into tensor<5x15xf32>
 func.func @rectangular_monarch(%x: tensor<5x32xf32>, %r: tensor<4x6x8xf32>, %l: tensor<3x5x8xf32>) -> tensor<5x15xf32> {
   %y = mix.monarch %x, %r, %l : (tensor<5x32xf32>, tensor<4x6x8xf32>, tensor<3x5x8xf32>) -> tensor<5x15xf32>
   return %y : tensor<5x15xf32>

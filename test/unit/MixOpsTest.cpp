@@ -51,8 +51,8 @@ protected:
   }
 
   RankedTensorType tensor(ArrayRef<int64_t> shape, Type elementType = {}) {
-    return RankedTensorType::get(shape,
-                                 elementType ? elementType : builder.getF32Type());
+    return RankedTensorType::get(shape, elementType ? elementType
+                                                    : builder.getF32Type());
   }
 
   /// Verifies `op`, returning the collected diagnostics joined.
@@ -75,9 +75,9 @@ protected:
 
 TEST_F(MixOpsTest, AttentionBuilderDerivesOutputAndScale) {
   Type bf16 = builder.getBF16Type();
-  auto args = function({tensor({2, 8, 100, 64}, bf16),
-                        tensor({2, 2, 300, 64}, bf16),
-                        tensor({2, 2, 300, 32}, bf16)});
+  auto args =
+      function({tensor({2, 8, 100, 64}, bf16), tensor({2, 2, 300, 64}, bf16),
+                tensor({2, 2, 300, 32}, bf16)});
   auto op = AttentionOp::create(builder, loc(), args[0], args[1], args[2],
                                 /*causal=*/true);
   EXPECT_TRUE(verifies(op)) << lastDiagnostic();
@@ -93,11 +93,11 @@ TEST_F(MixOpsTest, AttentionBuilderDerivesOutputAndScale) {
 
 TEST_F(MixOpsTest, AttentionWithAllOptionalPartsVerifies) {
   Type bf16 = builder.getBF16Type();
-  auto args = function({tensor({2, 8, 100, 64}, bf16),
-                        tensor({2, 2, 300, 64}, bf16),
-                        tensor({2, 2, 300, 64}, bf16),
-                        tensor({1, 8, 100, 300}), // bias, broadcast batch
-                        tensor({2, 1, 2, 5}, builder.getI1Type())});
+  auto args =
+      function({tensor({2, 8, 100, 64}, bf16), tensor({2, 2, 300, 64}, bf16),
+                tensor({2, 2, 300, 64}, bf16),
+                tensor({1, 8, 100, 300}), // bias, broadcast batch
+                tensor({2, 1, 2, 5}, builder.getI1Type())});
   auto op = AttentionOp::create(
       builder, loc(), tensor({2, 8, 100, 64}, bf16), tensor({2, 8, 100}),
       args[0], args[1], args[2], args[3], args[4],
@@ -111,8 +111,8 @@ TEST_F(MixOpsTest, AttentionWithAllOptionalPartsVerifies) {
 }
 
 TEST_F(MixOpsTest, AttentionVerifierRejectsIndivisibleHeads) {
-  auto args = function({tensor({1, 8, 16, 64}), tensor({1, 3, 16, 64}),
-                        tensor({1, 3, 16, 64})});
+  auto args = function(
+      {tensor({1, 8, 16, 64}), tensor({1, 3, 16, 64}), tensor({1, 3, 16, 64})});
   auto op = AttentionOp::create(builder, loc(), args[0], args[1], args[2]);
   EXPECT_FALSE(verifies(op));
   EXPECT_EQ(lastDiagnostic(),
@@ -130,8 +130,8 @@ TEST_F(MixOpsTest, DynamicDimsAreNeverRejected) {
 }
 
 TEST_F(MixOpsTest, LinearAttentionBuilder) {
-  auto args = function({tensor({1, 4, 32, 16}), tensor({1, 4, 32, 16}),
-                        tensor({1, 4, 32, 8})});
+  auto args = function(
+      {tensor({1, 4, 32, 16}), tensor({1, 4, 32, 16}), tensor({1, 4, 32, 8})});
   auto op = LinearAttentionOp::create(builder, loc(), args[0], args[1], args[2],
                                       FeatureMap::elu_plus_one);
   EXPECT_TRUE(verifies(op)) << lastDiagnostic();
@@ -156,9 +156,9 @@ TEST_F(MixOpsTest, SelectiveScanBuilder) {
 }
 
 TEST_F(MixOpsTest, SSDBuilderAndReverseIsRejected) {
-  auto args = function({tensor({1, 40, 8, 16}), tensor({1, 40, 8}),
-                        tensor({8}), tensor({1, 40, 2, 32}),
-                        tensor({1, 40, 2, 32}), tensor({8})});
+  auto args =
+      function({tensor({1, 40, 8, 16}), tensor({1, 40, 8}), tensor({8}),
+                tensor({1, 40, 2, 32}), tensor({1, 40, 2, 32}), tensor({8})});
   auto op = SSDOp::create(builder, loc(), args[0], args[1], args[2], args[3],
                           args[4], args[5]);
   EXPECT_TRUE(verifies(op)) << lastDiagnostic();
@@ -186,9 +186,8 @@ TEST_F(MixOpsTest, PermuteBuilderAndConstantIndices) {
   auto indexType = RankedTensorType::get({4, 3}, builder.getI32Type());
   auto good = arith::ConstantOp::create(
       builder, loc(),
-      DenseIntElementsAttr::get(indexType,
-                                ArrayRef<int32_t>{2, 0, 1, 0, 1, 2, 1, 2, 0,
-                                                  2, 1, 0}));
+      DenseIntElementsAttr::get(
+          indexType, ArrayRef<int32_t>{2, 0, 1, 0, 1, 2, 1, 2, 0, 2, 1, 0}));
   auto op = PermuteOp::create(builder, loc(), args[0], good, /*axis=*/2,
                               /*inverse=*/true);
   EXPECT_TRUE(verifies(op)) << lastDiagnostic();
@@ -197,9 +196,8 @@ TEST_F(MixOpsTest, PermuteBuilderAndConstantIndices) {
 
   auto bad = arith::ConstantOp::create(
       builder, loc(),
-      DenseIntElementsAttr::get(indexType,
-                                ArrayRef<int32_t>{2, 0, 1, 0, 1, 2, 1, 1, 0,
-                                                  2, 1, 0}));
+      DenseIntElementsAttr::get(
+          indexType, ArrayRef<int32_t>{2, 0, 1, 0, 1, 2, 1, 1, 0, 2, 1, 0}));
   auto badOp = PermuteOp::create(builder, loc(), args[0], bad, 2);
   EXPECT_FALSE(verifies(badOp));
   EXPECT_EQ(lastDiagnostic(), "'mix.permute' op indices row 2 is not a "
@@ -209,9 +207,11 @@ TEST_F(MixOpsTest, PermuteBuilderAndConstantIndices) {
 TEST_F(MixOpsTest, ScheduleParamsFallBackToTemplateDefaults) {
   auto params = builder.getDictionaryAttr(
       {builder.getNamedAttr("block_m", builder.getI64IntegerAttr(64))});
-  auto schedule = ScheduleAttr::get(&context, StringRef("attention.mma_sync"), params);
+  auto schedule =
+      ScheduleAttr::get(&context, StringRef("attention.mma_sync"), params);
   EXPECT_EQ(schedule.getParam("block_m"), 64);
-  const ScheduleTemplateDecl *decl = lookupScheduleTemplate("attention.mma_sync");
+  const ScheduleTemplateDecl *decl =
+      lookupScheduleTemplate("attention.mma_sync");
   EXPECT_EQ(schedule.getParam("block_n"),
             decl->findParam("block_n")->defaultValue);
   EXPECT_EQ(schedule.getParam("no_such_parameter"), std::nullopt);
@@ -221,31 +221,33 @@ TEST_F(MixOpsTest, ScheduleGetCheckedRejectsIllegalValues) {
   auto params = builder.getDictionaryAttr(
       {builder.getNamedAttr("block_m", builder.getI64IntegerAttr(96))});
   diagnostics.clear();
-  auto schedule =
-      ScheduleAttr::getChecked(loc(), &context, StringRef("attention.mma_sync"), params);
+  auto schedule = ScheduleAttr::getChecked(
+      loc(), &context, StringRef("attention.mma_sync"), params);
   EXPECT_FALSE(schedule);
   EXPECT_EQ(lastDiagnostic(), "parameter 'block_m' of kernel template "
                               "'attention.mma_sync' is 96, must be one of 64, "
                               "128");
-  EXPECT_FALSE(ScheduleAttr::getChecked(loc(), &context, StringRef("attention.nope"),
+  EXPECT_FALSE(ScheduleAttr::getChecked(loc(), &context,
+                                        StringRef("attention.nope"),
                                         builder.getDictionaryAttr({})));
 }
 
 TEST_F(MixOpsTest, ScheduleIsCheckedAgainstTheOp) {
   Type bf16 = builder.getBF16Type();
-  auto args = function({tensor({1, 4, 64, 64}, bf16), tensor({1, 4, 64, 64}, bf16),
-                        tensor({1, 4, 64, 64}, bf16)});
+  auto args =
+      function({tensor({1, 4, 64, 64}, bf16), tensor({1, 4, 64, 64}, bf16),
+                tensor({1, 4, 64, 64}, bf16)});
   auto op = AttentionOp::create(builder, loc(), args[0], args[1], args[2]);
   auto scheduled = cast<ScheduledOpInterface>(op.getOperation());
   EXPECT_FALSE(scheduled.getScheduleAttr());
 
-  scheduled.setScheduleAttr(
-      ScheduleAttr::get(&context, StringRef("attention.wgmma"), builder.getDictionaryAttr({})));
+  scheduled.setScheduleAttr(ScheduleAttr::get(
+      &context, StringRef("attention.wgmma"), builder.getDictionaryAttr({})));
   EXPECT_TRUE(verifies(op)) << lastDiagnostic();
   EXPECT_EQ(op.getScheduleAttr().getTemplateName(), "attention.wgmma");
 
-  scheduled.setScheduleAttr(
-      ScheduleAttr::get(&context, StringRef("ssd.chunked"), builder.getDictionaryAttr({})));
+  scheduled.setScheduleAttr(ScheduleAttr::get(
+      &context, StringRef("ssd.chunked"), builder.getDictionaryAttr({})));
   EXPECT_FALSE(verifies(op));
   EXPECT_EQ(lastDiagnostic(),
             "'mix.attention' op schedule template 'ssd.chunked' lowers "
