@@ -94,17 +94,17 @@ std::unique_ptr<CpuRunner> CpuRunner::compile(ModuleOp module, StringRef entry,
       if (candidate.isPublic() && !candidate.isExternal())
         candidates.push_back(candidate);
     if (candidates.size() != 1) {
-      error = candidates.empty()
-                  ? "the module has no public function to run"
-                  : "the module has several public functions; choose one "
-                    "with --entry (" +
-                        llvm::join(llvm::map_range(candidates,
-                                                   [](func::FuncOp f) {
-                                                     return "@" +
-                                                            f.getName().str();
-                                                   }),
-                                   ", ") +
-                        ")";
+      error =
+          candidates.empty()
+              ? "the module has no public function to run"
+              : "the module has several public functions; choose one "
+                "with --entry (" +
+                    llvm::join(llvm::map_range(candidates,
+                                               [](func::FuncOp f) {
+                                                 return "@" + f.getName().str();
+                                               }),
+                               ", ") +
+                    ")";
       return nullptr;
     }
     function = candidates.front();
@@ -130,8 +130,9 @@ std::unique_ptr<CpuRunner> CpuRunner::compile(ModuleOp module, StringRef entry,
   if (!collect(function.getArgumentTypes(), "argument", runner->inputTypes) ||
       !collect(function.getResultTypes(), "result", runner->resultTypes))
     return nullptr;
-  if (llvm::any_of(runner->inputTypes,
-                   [](RankedTensorType type) { return !type.hasStaticShape(); }))
+  if (llvm::any_of(runner->inputTypes, [](RankedTensorType type) {
+        return !type.hasStaticShape();
+      }))
     runner->unlowered = module.clone();
   function->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     UnitAttr::get(module.getContext()));
@@ -250,11 +251,10 @@ bool CpuRunner::run(ArrayRef<npy::Array> inputs,
     }
     bool shapeMatches = input.shape.size() == size_t(type.getRank());
     for (int64_t d = 0; shapeMatches && d < type.getRank(); ++d)
-      shapeMatches = type.isDynamicDim(d) ||
-                     type.getDimSize(d) == input.shape[d];
+      shapeMatches =
+          type.isDynamicDim(d) || type.getDimSize(d) == input.shape[d];
     if (!shapeMatches) {
-      error = where + ": shape " + shapeString(input.shape) +
-              " does not match";
+      error = where + ": shape " + shapeString(input.shape) + " does not match";
       return false;
     }
     argDescriptors.push_back(Descriptor::contiguous(
@@ -281,8 +281,8 @@ bool CpuRunner::run(ArrayRef<npy::Array> inputs,
     packed.push_back(&pointer);
   if (llvm::Error callError =
           engine->invokePacked("_mlir_ciface_" + entryName, packed)) {
-    error = "calling @" + entryName + " failed: " +
-            llvm::toString(std::move(callError));
+    error = "calling @" + entryName +
+            " failed: " + llvm::toString(std::move(callError));
     return false;
   }
 
@@ -317,8 +317,7 @@ bool CpuRunner::checkDynamicSizes(ArrayRef<npy::Array> inputs,
   auto function = probe->lookupSymbol<func::FuncOp>(entryName);
   // Give the arguments their actual sizes; the mix ops that read them then
   // see static shapes and their verifiers check every size rule.
-  for (auto [argument, input] :
-       llvm::zip(function.getArguments(), inputs))
+  for (auto [argument, input] : llvm::zip(function.getArguments(), inputs))
     argument.setType(RankedTensorType::get(
         input.shape,
         cast<RankedTensorType>(argument.getType()).getElementType()));

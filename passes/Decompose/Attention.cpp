@@ -9,9 +9,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "DecomposeUtils.h"
 #include "mixc/Dialect/Mix/MixOps.h"
 #include "mixc/Passes/Passes.h"
+#include "mixc/Support/TensorBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -24,7 +24,6 @@
 
 using namespace mlir;
 using namespace mixc;
-using namespace mixc::decompose;
 
 namespace {
 
@@ -42,15 +41,15 @@ Value repeatHeads(TensorBuilder &tb, Value tensor, OpFoldResult queryHeads) {
       tb.dimValue(tensor, 1));
   SmallVector<OpFoldResult> sizes = tb.dims(tensor);
   sizes[1] = queryHeads;
-  return tb.generic({}, tb.empty(sizes), {{0, 1, 2, 3}}, iterators("pppp"),
-                    [&](OpBuilder &b, Location loc, ValueRange) -> Value {
-                      SmallVector<Value> index;
-                      for (unsigned d = 0; d < 4; ++d)
-                        index.push_back(TensorBuilder::loopIndex(b, loc, d));
-                      index[1] =
-                          arith::DivUIOp::create(b, loc, index[1], groupSize);
-                      return tensor::ExtractOp::create(b, loc, tensor, index);
-                    });
+  return tb.generic(
+      {}, tb.empty(sizes), {{0, 1, 2, 3}}, TensorBuilder::iterators("pppp"),
+      [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+        SmallVector<Value> index;
+        for (unsigned d = 0; d < 4; ++d)
+          index.push_back(TensorBuilder::loopIndex(b, loc, d));
+        index[1] = arith::DivUIOp::create(b, loc, index[1], groupSize);
+        return tensor::ExtractOp::create(b, loc, tensor, index);
+      });
 }
 
 /// Index into a dimension that may broadcast: 0 when the operand's size is 1,
@@ -95,23 +94,25 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
     // dots[b, h, i, j] = sum_d query[b, h, i, d] * key[b, h, j, d]
     Value dots = tb.generic(
         {query, key}, tb.filled({batch, queryHeads, queryLen, keyLen}, 0.0),
-        {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}}, iterators("ppppr"),
-        multiplyAccumulate);
+        {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("ppppr"), TensorBuilder::multiplyAccumulate);
 
     Value scores = maskedScores(tb, op, dots);
 
     // Max-subtracted softmax. A row with no allowed key has max -inf; its
     // probabilities are 0, its output 0 and its log-sum-exp -inf.
     OpFoldResult rowSizes[] = {batch, queryHeads, queryLen};
-    Value rowMax = tb.generic(
-        {scores}, tb.filled(rowSizes, kNegInf), {{0, 1, 2, 3}, {0, 1, 2}},
-        iterators("pppr"), [](OpBuilder &b, Location loc, ValueRange args) {
-          return arith::MaximumFOp::create(b, loc, args[0], args[1]);
-        });
+    Value rowMax =
+        tb.generic({scores}, tb.filled(rowSizes, kNegInf),
+                   {{0, 1, 2, 3}, {0, 1, 2}}, TensorBuilder::iterators("pppr"),
+                   [](OpBuilder &b, Location loc, ValueRange args) {
+                     return arith::MaximumFOp::create(b, loc, args[0], args[1]);
+                   });
     Value negInf = tb.f32Constant(kNegInf);
     Value probs = tb.generic(
         {scores, rowMax}, tb.empty(tb.dims(scores)),
-        {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
+        {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("pppp"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value masked = arith::CmpFOp::create(
               b, loc, arith::CmpFPredicate::OEQ, args[0], negInf);
@@ -122,16 +123,17 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
         });
     Value rowSum =
         tb.generic({probs}, tb.filled(rowSizes, 0.0), {{0, 1, 2, 3}, {0, 1, 2}},
-                   iterators("pppr"), add);
+                   TensorBuilder::iterators("pppr"), TensorBuilder::add);
     // weighted[b, h, i, e] = sum_j probs[b, h, i, j] * value[b, h, j, e]
     Value weighted = tb.generic(
         {probs, value}, tb.filled({batch, queryHeads, queryLen, valueDim}, 0.0),
-        {{0, 1, 2, 4}, {0, 1, 4, 3}, {0, 1, 2, 3}}, iterators("ppppr"),
-        multiplyAccumulate);
+        {{0, 1, 2, 4}, {0, 1, 4, 3}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("ppppr"), TensorBuilder::multiplyAccumulate);
     Value zero = tb.f32Constant(0.0);
     Value output = tb.generic(
         {weighted, rowSum}, tb.empty(tb.dims(weighted)),
-        {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
+        {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("pppp"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value nonEmpty = arith::CmpFOp::create(
               b, loc, arith::CmpFPredicate::OGT, args[1], zero);
@@ -176,7 +178,7 @@ struct DecomposeAttention : OpRewritePattern<mix::AttentionOp> {
 
     return tb.generic(
         {dots}, tb.empty(tb.dims(dots)), {{0, 1, 2, 3}, {0, 1, 2, 3}},
-        iterators("pppp"),
+        TensorBuilder::iterators("pppp"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           SmallVector<Value> idx;
           for (unsigned d = 0; d < 4; ++d)
@@ -283,7 +285,8 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
     if (op.getNormalize())
       output =
           tb.generic({numerator, denominator}, tb.empty(tb.dims(numerator)),
-                     {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
+                     {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 2, 3}},
+                     TensorBuilder::iterators("pppp"),
                      [](OpBuilder &b, Location loc, ValueRange args) {
                        return arith::DivFOp::create(b, loc, args[0], args[1]);
                      });
@@ -300,14 +303,14 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
                                                Value value, Value decay) {
     OpFoldResult batch = tb.dim(query, 0), heads = tb.dim(query, 1),
                  length = tb.dim(query, 2), valueDim = tb.dim(value, 3);
-    Value scores =
-        tb.generic({query, key}, tb.filled({batch, heads, length, length}, 0.0),
-                   {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}},
-                   iterators("ppppr"), multiplyAccumulate);
+    Value scores = tb.generic(
+        {query, key}, tb.filled({batch, heads, length, length}, 0.0),
+        {{0, 1, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("ppppr"), TensorBuilder::multiplyAccumulate);
     if (decay) // per-head: the verifier allows only [H] without causal
       scores = tb.generic(
           {scores, decay}, tb.empty(tb.dims(scores)),
-          {{0, 1, 2, 3}, {1}, {0, 1, 2, 3}}, iterators("pppp"),
+          {{0, 1, 2, 3}, {1}, {0, 1, 2, 3}}, TensorBuilder::iterators("pppp"),
           [](OpBuilder &b, Location loc, ValueRange args) -> Value {
             Value i = TensorBuilder::loopIndex(b, loc, 2);
             Value j = TensorBuilder::loopIndex(b, loc, 3);
@@ -325,13 +328,14 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
           });
     Value numerator = tb.generic(
         {scores, value}, tb.filled({batch, heads, length, valueDim}, 0.0),
-        {{0, 1, 2, 4}, {0, 1, 4, 3}, {0, 1, 2, 3}}, iterators("ppppr"),
-        multiplyAccumulate);
+        {{0, 1, 2, 4}, {0, 1, 4, 3}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("ppppr"), TensorBuilder::multiplyAccumulate);
     Value denominator;
     if (op.getNormalize())
       denominator =
           tb.generic({scores}, tb.filled({batch, heads, length}, 0.0),
-                     {{0, 1, 2, 3}, {0, 1, 2}}, iterators("pppr"), add);
+                     {{0, 1, 2, 3}, {0, 1, 2}},
+                     TensorBuilder::iterators("pppr"), TensorBuilder::add);
     return {numerator, denominator};
   }
 
@@ -352,7 +356,7 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
     else if (cast<RankedTensorType>(decay.getType()).getRank() == 1)
       gates = tb.generic(
           {decay}, tb.empty({batch, heads, length}), {{1}, {0, 1, 2}},
-          iterators("ppp"),
+          TensorBuilder::iterators("ppp"),
           [](OpBuilder &, Location, ValueRange args) { return args[0]; });
     else
       gates = decay;
@@ -377,7 +381,7 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
               {state[0], keyT, valueT, gateT},
               inner.empty(inner.dims(state[0])),
               {{0, 1, 2, 3}, {0, 1, 2}, {0, 1, 3}, {0, 1}, {0, 1, 2, 3}},
-              iterators("pppp"),
+              TensorBuilder::iterators("pppp"),
               [](OpBuilder &b, Location loc, ValueRange args) -> Value {
                 Value decayed = arith::MulFOp::create(b, loc, args[3], args[0]);
                 Value outer = arith::MulFOp::create(b, loc, args[1], args[2]);
@@ -385,14 +389,16 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
               });
           Value numeratorT = inner.generic(
               {queryT, kv}, inner.filled({batch, heads, valueDim}, 0.0),
-              {{0, 1, 3}, {0, 1, 3, 2}, {0, 1, 2}}, iterators("pppr"),
-              multiplyAccumulate);
+              {{0, 1, 3}, {0, 1, 3, 2}, {0, 1, 2}},
+              TensorBuilder::iterators("pppr"),
+              TensorBuilder::multiplyAccumulate);
           SmallVector<Value> next = {
               kv, inner.insertAt(numeratorT, state[1], 2, t)};
           if (normalize) {
             Value keySum = inner.generic(
                 {state[2], keyT, gateT}, inner.empty(inner.dims(state[2])),
-                {{0, 1, 2}, {0, 1, 2}, {0, 1}, {0, 1, 2}}, iterators("ppp"),
+                {{0, 1, 2}, {0, 1, 2}, {0, 1}, {0, 1, 2}},
+                TensorBuilder::iterators("ppp"),
                 [](OpBuilder &b, Location loc, ValueRange args) -> Value {
                   Value decayed =
                       arith::MulFOp::create(b, loc, args[2], args[0]);
@@ -400,8 +406,8 @@ struct DecomposeLinearAttention : OpRewritePattern<mix::LinearAttentionOp> {
                 });
             Value denominatorT = inner.generic(
                 {queryT, keySum}, inner.filled({batch, heads}, 0.0),
-                {{0, 1, 2}, {0, 1, 2}, {0, 1}}, iterators("ppr"),
-                multiplyAccumulate);
+                {{0, 1, 2}, {0, 1, 2}, {0, 1}}, TensorBuilder::iterators("ppr"),
+                TensorBuilder::multiplyAccumulate);
             next.push_back(keySum);
             next.push_back(inner.insertAt(denominatorT, state[3], 2, t));
           }

@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "DecomposeUtils.h"
 #include "mixc/Dialect/Mix/MixOps.h"
 #include "mixc/Passes/Passes.h"
+#include "mixc/Support/TensorBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -21,7 +21,6 @@
 
 using namespace mlir;
 using namespace mixc;
-using namespace mixc::decompose;
 
 namespace {
 
@@ -112,12 +111,13 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
       y = scan(tb, x, dt, A, B, C, /*reverse=*/false);
     if (direction != mix::ScanDirection::forward) {
       Value reverse = scan(tb, x, dt, A, B, C, /*reverse=*/true);
-      y = y ? tb.map({y, reverse}, add) : reverse;
+      y = y ? tb.map({y, reverse}, TensorBuilder::add) : reverse;
     }
     // y += D[d] * x, then y *= silu(z).
     if (Value skip = op.getD())
       y = tb.generic({y, x, tb.toF32(skip)}, tb.empty(tb.dims(y)),
-                     {{0, 1, 2}, {0, 1, 2}, {1}, {0, 1, 2}}, iterators("ppp"),
+                     {{0, 1, 2}, {0, 1, 2}, {1}, {0, 1, 2}},
+                     TensorBuilder::iterators("ppp"),
                      [](OpBuilder &b, Location loc, ValueRange args) {
                        return multiplyAdd(b, loc, args[0], args[2], args[1]);
                      });
@@ -157,7 +157,8 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
           Value BT = inner.sliceAt(B, 3, t), CT = inner.sliceAt(C, 3, t);
           Value h = inner.generic(
               {state[0], dtT, A, xT}, inner.empty(inner.dims(state[0])),
-              {{0, 1, 2}, {0, 1}, {1, 2}, {0, 1}, {0, 1, 2}}, iterators("ppp"),
+              {{0, 1, 2}, {0, 1}, {1, 2}, {0, 1}, {0, 1, 2}},
+              TensorBuilder::iterators("ppp"),
               [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                 Value bIdx = TensorBuilder::loopIndex(b, loc, 0);
                 Value d = TensorBuilder::loopIndex(b, loc, 1);
@@ -172,7 +173,7 @@ struct DecomposeSelectiveScan : OpRewritePattern<mix::SelectiveScanOp> {
               });
           Value yT = inner.generic(
               {h}, inner.filled({batch, channels}, 0.0), {{0, 1, 2}, {0, 1}},
-              iterators("ppr"),
+              TensorBuilder::iterators("ppr"),
               [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                 Value bIdx = TensorBuilder::loopIndex(b, loc, 0);
                 Value d = TensorBuilder::loopIndex(b, loc, 1);
@@ -208,12 +209,12 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
     Value y = causalScan(tb, x, dt, A, B, C);
     if (op.getDirection() == mix::ScanDirection::bidirectional) {
       Value upper = anticausalScan(tb, x, dt, A, B, C);
-      y = tb.map({y, upper}, add);
+      y = tb.map({y, upper}, TensorBuilder::add);
     }
     if (Value skip = op.getD())
       y = tb.generic({y, x, tb.toF32(skip)}, tb.empty(tb.dims(y)),
                      {{0, 1, 2, 3}, {0, 1, 2, 3}, {2}, {0, 1, 2, 3}},
-                     iterators("pppp"),
+                     TensorBuilder::iterators("pppp"),
                      [](OpBuilder &b, Location loc, ValueRange args) {
                        return multiplyAdd(b, loc, args[0], args[2], args[1]);
                      });
@@ -238,7 +239,8 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
                          Value A, Value groupSize, bool addInput) {
     return tb.generic(
         {prev, token.dt, A, token.x}, tb.empty(tb.dims(prev)),
-        {{0, 1, 2, 3}, {0, 1}, {1}, {0, 1, 2}, {0, 1, 2, 3}}, iterators("pppp"),
+        {{0, 1, 2, 3}, {0, 1}, {1}, {0, 1, 2}, {0, 1, 2, 3}},
+        TensorBuilder::iterators("pppp"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value decay = math::ExpOp::create(
               b, loc, arith::MulFOp::create(b, loc, args[1], args[2]));
@@ -260,7 +262,7 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
                        Value groupSize) {
     return tb.generic(
         {state}, tb.filled(tb.dims(token.x), 0.0), {{0, 1, 2, 3}, {0, 1, 2}},
-        iterators("pppr"),
+        TensorBuilder::iterators("pppr"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value bIdx = TensorBuilder::loopIndex(b, loc, 0);
           Value h = TensorBuilder::loopIndex(b, loc, 1);
@@ -319,7 +321,7 @@ struct DecomposeSSD : OpRewritePattern<mix::SSDOp> {
           Value yT = readOut(inner, R, token, groupSize);
           Value zero = inner.filled(inner.dims(R), 0.0);
           Value input = stateStep(inner, zero, token, A, groupSize, true);
-          Value Q = inner.map({R, input}, add);
+          Value Q = inner.map({R, input}, TensorBuilder::add);
           Value next[] = {Q, inner.insertAt(yT, state[1], 1, t)};
           scf::YieldOp::create(b, loc, next);
         });

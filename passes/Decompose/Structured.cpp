@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "DecomposeUtils.h"
 #include "mixc/Dialect/Mix/MixOps.h"
 #include "mixc/Passes/Passes.h"
+#include "mixc/Support/TensorBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -20,7 +20,6 @@
 
 using namespace mlir;
 using namespace mixc;
-using namespace mixc::decompose;
 
 namespace {
 
@@ -70,7 +69,7 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
     Value u = tb.generic(
         {first}, tb.filled(sizesWith(tb.dim(first, 0), tb.dim(first, 1)), 0.0),
         {{lead, lead + 1, lead + 2}, withLead({lead, lead + 1})},
-        iterators(std::string(lead + 2, 'p') + "r"),
+        TensorBuilder::iterators(std::string(lead + 2, 'p') + "r"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           SmallVector<Value> idx = loopIndices(b, loc, lead + 3);
           Value feature = arith::AddIOp::create(
@@ -79,7 +78,8 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
           SmallVector<Value> xIndex(idx.begin(), idx.begin() + lead);
           xIndex.push_back(feature);
           Value xValue = tensor::ExtractOp::create(b, loc, x, xIndex);
-          return multiplyAccumulate(b, loc, {args[0], xValue, args[1]});
+          return TensorBuilder::multiplyAccumulate(b, loc,
+                                                   {args[0], xValue, args[1]});
         });
     // y[..., si, lb] = sum_ri second[lb, si, ri] * u[..., ri * l + lb]: block
     // lb reads every l-th entry of the flat intermediate (the permutation).
@@ -87,7 +87,7 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
         {second},
         tb.filled(sizesWith(tb.dim(second, 1), tb.dim(second, 0)), 0.0),
         {{lead + 1, lead, lead + 2}, withLead({lead, lead + 1})},
-        iterators(std::string(lead + 2, 'p') + "r"),
+        TensorBuilder::iterators(std::string(lead + 2, 'p') + "r"),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           SmallVector<Value> idx = loopIndices(b, loc, lead + 3);
           Value flat = arith::AddIOp::create(
@@ -98,7 +98,8 @@ struct DecomposeMonarch : OpRewritePattern<mix::MonarchOp> {
           uIndex.push_back(arith::DivUIOp::create(b, loc, flat, blockOut));
           uIndex.push_back(arith::RemUIOp::create(b, loc, flat, blockOut));
           Value uValue = tensor::ExtractOp::create(b, loc, u, uIndex);
-          return multiplyAccumulate(b, loc, {args[0], uValue, args[1]});
+          return TensorBuilder::multiplyAccumulate(b, loc,
+                                                   {args[0], uValue, args[1]});
         });
     // [..., s, l] -> [..., s * l]
     SmallVector<ReassociationIndices> groups;

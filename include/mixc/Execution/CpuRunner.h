@@ -1,4 +1,5 @@
-//===- CpuRunner.h - JIT-execute a function on the CPU -----------*- C++ -*-===//
+//===- CpuRunner.h - JIT-execute a function on the CPU -----------*- C++
+//-*-===//
 //
 // The CPU reference path as a library: lowers a module through
 // --mix-cpu-pipeline, JIT-compiles it with MLIR's ExecutionEngine and calls
@@ -40,9 +41,8 @@ public:
   /// JIT-compiles it. `entry` names the function to call; when empty, the
   /// module must have exactly one public function. Returns null and sets
   /// `error` on failure (diagnostics of failed passes are included).
-  static std::unique_ptr<CpuRunner> compile(mlir::ModuleOp module,
-                                            llvm::StringRef entry,
-                                            std::string &error);
+  static std::unique_ptr<CpuRunner>
+  compile(mlir::ModuleOp module, llvm::StringRef entry, std::string &error);
 
   llvm::StringRef getEntryName() const { return entryName; }
   /// The entry function's tensor types, as written before lowering.

@@ -35,9 +35,11 @@ namespace mixc {
 #define GEN_PASS_DECL
 #include "mixc/Passes/Passes.h.inc"
 
-/// mix.attention and mix.linear_attention to linalg (passes/Decompose/Attention.cpp).
+/// mix.attention and mix.linear_attention to linalg
+/// (passes/Decompose/Attention.cpp).
 void populateMixDecomposeAttentionPatterns(mlir::RewritePatternSet &patterns);
-/// mix.selective_scan and mix.ssd to linalg + scf.for (passes/Decompose/Scans.cpp).
+/// mix.selective_scan and mix.ssd to linalg + scf.for
+/// (passes/Decompose/Scans.cpp).
 void populateMixDecomposeScanPatterns(mlir::RewritePatternSet &patterns);
 /// mix.monarch and mix.permute to linalg (passes/Decompose/Structured.cpp).
 void populateMixDecomposeStructuredPatterns(mlir::RewritePatternSet &patterns);
@@ -55,7 +57,6 @@ void registerMixPipelines();
 
 #define GEN_PASS_REGISTRATION
 #include "mixc/Passes/Passes.h.inc"
-
 
 } // namespace mixc
 

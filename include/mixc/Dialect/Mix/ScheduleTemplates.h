@@ -1,4 +1,5 @@
-//===- ScheduleTemplates.h - Kernel templates and their parameters -*- C++ -*-===//
+//===- ScheduleTemplates.h - Kernel templates and their parameters -*- C++
+//-*-===//
 //
 // The one declaration of every GPU kernel template: which mix op it lowers,
 // its integer parameters, their legal values and defaults. The #mix.schedule

@@ -1,10 +1,10 @@
-//===- DecomposeUtils.cpp - Helpers shared by the mix decompositions -----===//
+//===- TensorBuilder.cpp - Building linalg on tensors, tersely -----------===//
 //
-// See DecomposeUtils.h.
+// See TensorBuilder.h.
 //
 //===----------------------------------------------------------------------===//
 
-#include "DecomposeUtils.h"
+#include "mixc/Support/TensorBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -12,7 +12,7 @@
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
-using namespace mixc::decompose;
+using namespace mixc;
 
 Value TensorBuilder::index(int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
@@ -191,17 +191,17 @@ Value TensorBuilder::loopIndex(OpBuilder &b, Location loc, unsigned dim) {
   return linalg::IndexOp::create(b, loc, dim);
 }
 
-Value mixc::decompose::multiplyAccumulate(OpBuilder &b, Location loc,
-                                          ValueRange args) {
+Value TensorBuilder::multiplyAccumulate(OpBuilder &b, Location loc,
+                                        ValueRange args) {
   Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
   return arith::AddFOp::create(b, loc, args[2], product);
 }
 
-Value mixc::decompose::add(OpBuilder &b, Location loc, ValueRange args) {
+Value TensorBuilder::add(OpBuilder &b, Location loc, ValueRange args) {
   return arith::AddFOp::create(b, loc, args[0], args[1]);
 }
 
-SmallVector<utils::IteratorType> mixc::decompose::iterators(StringRef spec) {
+SmallVector<utils::IteratorType> TensorBuilder::iterators(StringRef spec) {
   SmallVector<utils::IteratorType> result;
   for (char c : spec)
     result.push_back(c == 'r' ? utils::IteratorType::reduction

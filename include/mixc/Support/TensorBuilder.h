@@ -1,16 +1,15 @@
-//===- DecomposeUtils.h - Helpers shared by the mix decompositions -*- C++
-//-*-===//
+//===- TensorBuilder.h - Building linalg on tensors, tersely -*- C++ -*-===//
 //
-// Small builders the reference decompositions (Attention.cpp, Scans.cpp,
-// Structured.cpp) share: f32 conversion of whole tensors, empty/filled
-// tensors with dynamic sizes, linalg.generic with indexing maps given as dim
-// lists, and rank-reducing slices along one dimension for the recurrences.
-// Everything computes in f32 and converts to the result type at the end.
+// Small builders shared by the code that emits linalg on tensors (the mix
+// decompositions, the ONNX importer): f32 conversion of whole tensors,
+// empty/filled tensors with dynamic sizes, linalg.generic with indexing maps
+// given as dim lists, common generic bodies, and slices along one dimension
+// for recurrences. Tensors it creates are f32 unless said.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MIXC_PASSES_DECOMPOSE_DECOMPOSEUTILS_H
-#define MIXC_PASSES_DECOMPOSE_DECOMPOSEUTILS_H
+#ifndef MIXC_SUPPORT_TENSORBUILDER_H
+#define MIXC_SUPPORT_TENSORBUILDER_H
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -18,7 +17,7 @@
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 
-namespace mixc::decompose {
+namespace mixc {
 
 using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                               mlir::ValueRange)>;
@@ -72,18 +71,19 @@ public:
                                  mlir::Value value);
   static mlir::Value scalarFromF32(mlir::OpBuilder &b, mlir::Location loc,
                                    mlir::Value value, mlir::Type type);
+
+  /// Generic bodies: acc + lhs * rhs for (lhs, rhs, acc), a contraction step;
+  /// args[0] + args[1], a sum reduction step or an elementwise sum.
+  static mlir::Value multiplyAccumulate(mlir::OpBuilder &b, mlir::Location loc,
+                                        mlir::ValueRange args);
+  static mlir::Value add(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::ValueRange args);
+
+  /// Iterator lists: "pppr" -> parallel x3, reduction.
+  static llvm::SmallVector<mlir::utils::IteratorType>
+  iterators(llvm::StringRef spec);
 };
 
-/// Generic bodies used by many decompositions:
-/// acc + lhs * rhs for (lhs, rhs, acc): a contraction step.
-mlir::Value multiplyAccumulate(mlir::OpBuilder &b, mlir::Location loc,
-                               mlir::ValueRange args);
-/// args[0] + args[1]: a sum reduction step, or an elementwise sum.
-mlir::Value add(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange args);
+} // namespace mixc
 
-/// Iterator lists: "pppr" -> parallel x3, reduction.
-llvm::SmallVector<mlir::utils::IteratorType> iterators(llvm::StringRef spec);
-
-} // namespace mixc::decompose
-
-#endif // MIXC_PASSES_DECOMPOSE_DECOMPOSEUTILS_H
+#endif // MIXC_SUPPORT_TENSORBUILDER_H
