@@ -1,4 +1,5 @@
-//===- RegisterMix.h - Dialects and passes every mixc tool knows -*- C++ -*-===//
+//===- RegisterMix.h - Dialects and passes every mixc tool knows -*- C++
+//-*-===//
 //
 // One place that says what the mixc tools register: the mix dialect, the
 // upstream dialects the pipelines lower through (func, arith, math, tensor,

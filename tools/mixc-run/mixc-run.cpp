@@ -56,8 +56,7 @@ static cl::opt<uint64_t> randomSeed(
              "shapes"),
     cl::value_desc("seed"), cl::cat(runCategory));
 static cl::opt<std::string>
-    outputDir("output-dir",
-              cl::desc("Write result <i> to DIR/result<i>.npy"),
+    outputDir("output-dir", cl::desc("Write result <i> to DIR/result<i>.npy"),
               cl::value_desc("dir"), cl::cat(runCategory));
 static cl::list<std::string> expectedArrays(
     "expect",
@@ -69,9 +68,10 @@ static cl::opt<double> relativeTolerance(
     cl::desc("Relative tolerance: |actual - expected| <= atol + rtol * "
              "|expected| (default 1e-5)"),
     cl::cat(runCategory));
-static cl::opt<double> absoluteTolerance(
-    "atol", cl::init(1e-6), cl::desc("Absolute tolerance (default 1e-6)"),
-    cl::cat(runCategory));
+static cl::opt<double>
+    absoluteTolerance("atol", cl::init(1e-6),
+                      cl::desc("Absolute tolerance (default 1e-6)"),
+                      cl::cat(runCategory));
 
 static int fail(const llvm::Twine &message) {
   llvm::errs() << "mixc-run: error: " << message << "\n";
@@ -125,8 +125,8 @@ static bool compare(unsigned index, const npy::Array &actual,
                     const npy::Array &expected) {
   llvm::outs() << "result" << index << ": ";
   if (actual.shape != expected.shape) {
-    llvm::outs() << "shape " << shapeText(actual)
-                 << " does not match expected " << shapeText(expected) << "\n";
+    llvm::outs() << "shape " << shapeText(actual) << " does not match expected "
+                 << shapeText(expected) << "\n";
     return false;
   }
   double maxAbs = 0, maxRel = 0;
@@ -147,9 +147,9 @@ static bool compare(unsigned index, const npy::Array &actual,
   }
   llvm::outs() << llvm::format("max abs error %.3g, max rel error %.3g", maxAbs,
                                maxRel)
-               << llvm::format(" (atol %g, rtol %g): ",
-                               absoluteTolerance.getValue(),
-                               relativeTolerance.getValue());
+               << llvm::format(
+                      " (atol %g, rtol %g): ", absoluteTolerance.getValue(),
+                      relativeTolerance.getValue());
   if (violations)
     llvm::outs() << violations << " of " << actual.numElements()
                  << " elements over tolerance\n";
@@ -167,7 +167,8 @@ int main(int argc, char **argv) {
       "reference path)\n\n"
       "  mixc-run model.mlir --input q.npy --input k.npy --input v.npy "
       "--output-dir out\n"
-      "  mixc-run model.mlir --random-inputs 7 --expect want.npy --rtol 1e-4\n");
+      "  mixc-run model.mlir --random-inputs 7 --expect want.npy --rtol "
+      "1e-4\n");
 
   DialectRegistry registry;
   registerMixcDialects(registry);
@@ -237,8 +238,9 @@ int main(int argc, char **argv) {
     }
     llvm::outs() << "result" << i << ": " << shapeText(result)
                  << llvm::format(" min %.4g max %.4g mean %.4g", lo, hi,
-                                 result.numElements() ? sum / result.numElements()
-                                                      : 0.0);
+                                 result.numElements()
+                                     ? sum / result.numElements()
+                                     : 0.0);
     if (!outputDir.empty()) {
       llvm::SmallString<128> path(outputDir);
       llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
