@@ -13,7 +13,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mixc_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Utils"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "unit", "Utils", "models"]
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -29,5 +29,6 @@ config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.add_tool_substitutions(
     [ToolSubst("mixc-opt", unresolved="fatal"),
-     ToolSubst("mixc-run", unresolved="fatal")],
+     ToolSubst("mixc-run", unresolved="fatal"),
+     ToolSubst("mixc-translate", unresolved="fatal")],
     [config.mixc_tools_dir, config.llvm_tools_dir])

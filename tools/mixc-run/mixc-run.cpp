@@ -262,6 +262,11 @@ int main(int argc, char **argv) {
     npy::Array expected;
     if (!npy::readNpy(path, expected, error))
       return fail(error);
+    // bf16 has no NumPy dtype: a bf16 result's expectation may come as the
+    // raw 16-bit words, which mean bf16 here.
+    if (results[i].dtype == npy::DType::BF16 &&
+        expected.dtype == npy::DType::U16)
+      expected.dtype = npy::DType::BF16;
     allClose &= compare(i, results[i], expected);
   }
   return allClose ? 0 : 1;

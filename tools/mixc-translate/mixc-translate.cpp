@@ -15,6 +15,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -24,6 +25,11 @@
 
 using namespace mlir;
 
+static llvm::cl::opt<bool> raiseSubgraphs(
+    "onnx-raise", llvm::cl::init(true),
+    llvm::cl::desc("With --import-onnx: import recognised subgraphs (softmax "
+                   "attention) as mix ops (default true)"));
+
 static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
                                            MLIRContext *context) {
   const llvm::MemoryBuffer *buffer =
@@ -31,6 +37,7 @@ static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
   llvm::StringRef path = buffer->getBufferIdentifier();
   std::string error;
   mixc::OnnxImportOptions options;
+  options.raise = raiseSubgraphs;
   OwningOpRef<ModuleOp> module;
   if (path.ends_with(".onnxtext")) {
     module = mixc::importOnnxFile(path, context, options, error);

@@ -26,6 +26,8 @@ namespace mixc {
 struct OnnxImportOptions {
   /// Name of the function the graph becomes.
   std::string functionName = "main";
+  /// Import recognised subgraphs (softmax attention) as mix ops.
+  bool raise = true;
 };
 
 /// Imports the model in `path` (binary ModelProto, or ONNX text format when

@@ -60,6 +60,12 @@ public:
   /// The contents of a known integer input, as int64 values.
   std::optional<llvm::SmallVector<int64_t>> constantInts(size_t i) const;
 
+  /// Any graph value by name (for raising patterns that look past the
+  /// node's own inputs), and the node that produced it (null for graph
+  /// inputs and initializers).
+  GraphValue valueNamed(llvm::StringRef name) const;
+  const onnx::NodeProto *producerOf(llvm::StringRef name) const;
+
   //===--- Attributes -----------------------------------------------------===//
   bool hasAttr(llvm::StringRef name) const;
   std::optional<int64_t> optionalIntAttr(llvm::StringRef name) const;
@@ -145,6 +151,12 @@ llvm::ArrayRef<OnnxOpDecl> getShapeOps();
 llvm::ArrayRef<OnnxOpDecl> getLinearOps();
 /// The entry for `opType` whose range holds `opset`, or null.
 const OnnxOpDecl *lookupOnnxOp(llvm::StringRef opType, int64_t opset);
+
+/// Raising (Raising.cpp): imports `node` as the mix op that the subgraph it
+/// ends computes, when it matches (the output MatMul of softmax attention).
+/// Returns true when it did; false, having emitted nothing, when the pattern
+/// does not match; failure on an error.
+mlir::FailureOr<bool> raiseNode(NodeContext &node);
 
 } // namespace mixc::onnx_import
 

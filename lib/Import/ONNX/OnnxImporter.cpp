@@ -26,7 +26,11 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -226,6 +230,9 @@ DenseElementsAttr denseFromBytes(RankedTensorType type,
 
 namespace mixc::onnx_import {
 
+/// Tensors up to this many elements are kept as known contents.
+constexpr int64_t kMaxKnownElements = 4096;
+
 class GraphImporter {
 public:
   GraphImporter(MLIRContext *context, StringRef baseDir, StringRef modelName)
@@ -239,6 +246,7 @@ public:
   MLIRContext *context;
   std::string baseDir;
   llvm::StringMap<GraphValue> values;
+  llvm::StringMap<const onnx::NodeProto *> producers;
 
   FailureOr<DenseElementsAttr> tensorToAttr(const onnx::TensorProto &tensor) {
     RankedTensorType type;
@@ -255,7 +263,9 @@ public:
 private:
   LogicalResult importInitializer(OpBuilder &b, const onnx::TensorProto &t);
   LogicalResult importNode(OpBuilder &b, const onnx::NodeProto &node,
-                           int64_t index);
+                           int64_t index, bool raise);
+  void foldKnownOutputs(OpBuilder &b, const onnx::NodeProto &node,
+                        Operation *lastBefore);
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info);
 
   std::string modelName;
@@ -300,13 +310,14 @@ LogicalResult GraphImporter::importInitializer(OpBuilder &b,
     return failure();
   Location loc = NameLoc::get(StringAttr::get(context, tensor.name()),
                               FileLineColLoc::get(context, modelName, 0, 0));
-  // Small tensors (shapes, axes, scalars) are kept as known contents so that
-  // shape computations fold; every initializer is stored as a resource.
+  // Small tensors (shapes, axes, masks, biases) are inline dense constants
+  // and known contents, so that computations on them fold; weights are dense
+  // resources, stored once.
   DenseElementsAttr known;
-  if (type.getNumElements() <= 4096)
+  if (type.getNumElements() <= kMaxKnownElements)
     known = denseFromBytes(type, bytes);
   Value value;
-  if (known && type.getNumElements() <= 16) {
+  if (known) {
     value = arith::ConstantOp::create(b, loc, known);
   } else {
     std::string blobName = "onnx_" + std::to_string(resourceCounter++);
@@ -323,7 +334,7 @@ LogicalResult GraphImporter::importInitializer(OpBuilder &b,
 
 LogicalResult GraphImporter::importNode(OpBuilder &b,
                                         const onnx::NodeProto &node,
-                                        int64_t index) {
+                                        int64_t index, bool raise) {
   std::string nodeName = node.name().empty()
                              ? node.op_type() + "_" + std::to_string(index)
                              : node.name();
@@ -350,8 +361,11 @@ LogicalResult GraphImporter::importNode(OpBuilder &b,
   }
   Location loc = NameLoc::get(StringAttr::get(context, nodeName),
                               FileLineColLoc::get(context, modelName, 0, 0));
+  Block *block = b.getInsertionBlock();
+  Operation *lastBefore = block->empty() ? nullptr : &block->back();
   NodeContext nodeContext(*this, node, nodeName, opset, b, loc);
-  if (failed(decl->import(nodeContext))) {
+  FailureOr<bool> raised = raise ? raiseNode(nodeContext) : false;
+  if (failed(raised) || (!*raised && failed(decl->import(nodeContext)))) {
     if (error.empty())
       error = describe() + ": import failed";
     return failure();
@@ -363,7 +377,67 @@ LogicalResult GraphImporter::importNode(OpBuilder &b,
       return failure();
     }
   }
+  foldKnownOutputs(b, node, lastBefore);
   return success();
+}
+
+/// When every input of `node` is known, folds the ops its importer emitted
+/// (after `lastBefore`) with MLIR's folders and records the outputs that
+/// became constants: shape, scale and mask computations of exported models
+/// (Shape -> Cast -> Sqrt -> Div, Trilu -> Equal -> Where) then become known
+/// without a second evaluator of ONNX semantics.
+void GraphImporter::foldKnownOutputs(OpBuilder &b, const onnx::NodeProto &node,
+                                     Operation *lastBefore) {
+  bool anyInput = false;
+  for (const std::string &input : node.input()) {
+    if (input.empty())
+      continue;
+    anyInput = true;
+    if (!values.lookup(input).constant)
+      return;
+  }
+  SmallVector<std::string> unknownOutputs;
+  SmallVector<Value> outputValues;
+  for (const std::string &output : node.output()) {
+    if (output.empty() || values.lookup(output).constant)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(values.lookup(output).value.getType());
+    if (!type || !type.hasStaticShape() ||
+        type.getNumElements() > kMaxKnownElements)
+      return;
+    unknownOutputs.push_back(output);
+    outputValues.push_back(values.lookup(output).value);
+  }
+  if (!anyInput || unknownOutputs.empty())
+    return;
+  Block *block = b.getInsertionBlock();
+  SmallVector<Operation *> emitted;
+  for (Operation &op : llvm::make_range(
+           lastBefore ? std::next(lastBefore->getIterator()) : block->begin(),
+           block->end()))
+    emitted.push_back(&op);
+  // A temporary use keeps track of the outputs while patterns replace them.
+  auto anchor = UnrealizedConversionCastOp::create(
+      b, b.getUnknownLoc(), TypeRange{}, outputValues);
+  RewritePatternSet patterns(context);
+  linalg::populateConstantFoldLinalgOperations(
+      patterns, [](OpOperand *) { return true; });
+  llvm::SmallPtrSet<RegisteredOperationName, 8> seen;
+  for (Operation *op : emitted)
+    if (std::optional<RegisteredOperationName> name = op->getRegisteredInfo())
+      if (seen.insert(*name).second)
+        name->getCanonicalizationPatterns(patterns, context);
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+  (void)applyOpPatternsGreedily(emitted, std::move(patterns), config);
+  for (auto [name, folded] : llvm::zip(unknownOutputs, anchor.getOperands())) {
+    DenseElementsAttr constant;
+    if (matchPattern(folded, m_Constant(&constant)))
+      values[name] = GraphValue{folded, constant};
+    else
+      values[name].value = folded;
+  }
+  anchor.erase();
 }
 
 OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
@@ -410,8 +484,11 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
   for (const auto &tensor : graph.initializer())
     if (failed(importInitializer(b, tensor)))
       return nullptr;
+  for (const auto &node : graph.node())
+    for (const std::string &output : node.output())
+      producers[output] = &node;
   for (auto [index, node] : llvm::enumerate(graph.node()))
-    if (failed(importNode(b, node, index)))
+    if (failed(importNode(b, node, index, options.raise)))
       return nullptr;
 
   // Results, cast to the declared output types where those are more precise.
@@ -439,7 +516,13 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     results.push_back(result);
   }
   func::ReturnOp::create(b, loc, results);
-  function.setType(b.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
+  function.setType(
+      b.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
+  // Ops a raised subgraph made dead (and unused initializers) go.
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(body->getOperations())))
+    if (isOpTriviallyDead(&op))
+      op.erase();
   if (failed(verify(*module))) {
     error = "the imported module does not verify (an importer bug)";
     return nullptr;
@@ -489,6 +572,14 @@ std::optional<SmallVector<int64_t>> NodeContext::constantInts(size_t i) const {
                          ? value.getZExtValue()
                          : value.getSExtValue());
   return result;
+}
+
+GraphValue NodeContext::valueNamed(StringRef name) const {
+  return graph.values.lookup(name);
+}
+
+const onnx::NodeProto *NodeContext::producerOf(StringRef name) const {
+  return graph.producers.lookup(name);
 }
 
 bool NodeContext::hasAttr(StringRef name) const {
@@ -691,10 +782,16 @@ OwningOpRef<ModuleOp> mixc::importOnnxFile(StringRef path,
   onnx::ModelProto model;
   if (path.ends_with(".onnxtext")) {
     std::string text = (*file)->getBuffer().str();
-    onnx::OnnxParser parser(text.c_str());
-    auto status = parser.Parse(model);
-    if (!status.IsOK()) {
-      error = "not a valid ONNX text model: " + status.ErrorMessage();
+    // libonnx's parser throws on some malformed literals (std::stof).
+    try {
+      onnx::OnnxParser parser(text.c_str());
+      auto status = parser.Parse(model);
+      if (!status.IsOK()) {
+        error = "not a valid ONNX text model: " + status.ErrorMessage();
+        return nullptr;
+      }
+    } catch (const std::exception &exception) {
+      error = std::string("not a valid ONNX text model: ") + exception.what();
       return nullptr;
     }
   } else if (!model.ParseFromArray((*file)->getBufferStart(),

@@ -1,0 +1,59 @@
+// Softmax attention in ONNX graphs becomes one mix.attention, and computes
+// what the plain graph computes. The PyTorch models (models/pytorch, made by
+// models/export_pytorch_models.py) carry onnxruntime's outputs.
+
+// TorchScript exporter, manual attention: tril buffer -> Where(mask == 0, -inf, S).
+// RUN: mixc-translate --import-onnx %S/models/pytorch/gpt_block/model.onnx -o %t.manual.mlir
+// RUN: FileCheck %s --check-prefix=MANUAL < %t.manual.mlir
+// RUN: mixc-run %t.manual.mlir --input %S/models/pytorch/gpt_block/input_0.npy \
+// RUN:   --expect %S/models/pytorch/gpt_block/output_0.npy --rtol 1e-4 --atol 1e-5 | FileCheck %s --check-prefix=OK
+// MANUAL: func.func @main(%{{.*}}: tensor<2x8x32xf32>) -> tensor<2x8x32xf32>
+// MANUAL-COUNT-1: mix.attention {{.*}} {causal, scale = 0.353553385 : f32} : (tensor<2x4x8x8xf32>, tensor<2x4x8x8xf32>, tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+// MANUAL-NOT: mix.attention
+
+// TorchScript exporter, F.scaled_dot_product_attention(is_causal=True):
+// Trilu -> Equal -> Where builds the mask, sqrt(scale) multiplies Q and K.
+// RUN: mixc-translate --import-onnx %S/models/pytorch/gpt_block_sdpa/model.onnx -o %t.sdpa.mlir
+// RUN: FileCheck %s --check-prefix=SDPA < %t.sdpa.mlir
+// RUN: mixc-run %t.sdpa.mlir --input %S/models/pytorch/gpt_block_sdpa/input_0.npy \
+// RUN:   --expect %S/models/pytorch/gpt_block_sdpa/output_0.npy --rtol 1e-4 --atol 1e-5 | FileCheck %s --check-prefix=OK
+// SDPA: mix.attention {{.*}} {causal, scale = {{.*}} : f32}
+
+// Dynamic batch and length: the mask is sliced at run time, so it is a bias.
+// RUN: mixc-translate --import-onnx %S/models/pytorch/gpt_block_dynamic/model.onnx -o %t.dynamic.mlir
+// RUN: FileCheck %s --check-prefix=DYNAMIC < %t.dynamic.mlir
+// RUN: mixc-run %t.dynamic.mlir --input %S/models/pytorch/gpt_block_dynamic/input_0.npy \
+// RUN:   --expect %S/models/pytorch/gpt_block_dynamic/output_0.npy --rtol 1e-4 --atol 1e-5 | FileCheck %s --check-prefix=OK
+// DYNAMIC: func.func @main(%{{.*}}: tensor<?x?x32xf32>) -> tensor<?x?x32xf32>
+// DYNAMIC: mix.attention {{.*}} bias(%{{.*}}) {scale = 0.353553385 : f32} : (tensor<?x4x?x8xf32>
+
+// The dynamo exporter (IR version 10, opset 18), which Debian's onnx 1.12
+// checker would refuse.
+// RUN: mixc-translate --import-onnx %S/models/pytorch/gpt_block_dynamo/model.onnx -o %t.dynamo.mlir
+// RUN: FileCheck %s --check-prefix=DYNAMO < %t.dynamo.mlir
+// RUN: mixc-run %t.dynamo.mlir --input %S/models/pytorch/gpt_block_dynamo/input_0.npy \
+// RUN:   --expect %S/models/pytorch/gpt_block_dynamo/output_0.npy --rtol 1e-4 --atol 1e-5 | FileCheck %s --check-prefix=OK
+// DYNAMO: mix.attention {{.*}} {causal, scale = {{.*}} : f32}
+
+// OK: result0: max abs error {{.*}}: ok
+
+// Small graphs: each raised form against the same graph imported plainly.
+// RUN: mixc-translate --import-onnx %S/models/raising/where_keep_causal.onnxtext | FileCheck %s --check-prefix=KEEP
+// KEEP: mix.attention %arg0, %arg1, %arg2 {causal, scale = 0.353553385 : f32}
+// RUN: mixc-translate --import-onnx %S/models/raising/add_runtime_bias.onnxtext | FileCheck %s --check-prefix=BIAS
+// BIAS: %[[BIAS:.+]] = tensor.expand_shape %arg3 {{\[\[}}0, 1, 2], [3]] output_shape [1, 1, 5, 7]
+// BIAS: mix.attention %arg0, %{{.*}}, %arg2 bias(%[[BIAS]]) {scale = 5.000000e-01 : f32}
+// RUN: mixc-translate --import-onnx %S/models/raising/rank3_no_mask.onnxtext | FileCheck %s --check-prefix=RANK3
+// RANK3: mix.attention {{.*}} -> tensor<6x1x5x8xf32>
+// RANK3: tensor.collapse_shape {{.*}} into tensor<6x5x8xf32>
+// RUN: mixc-translate --import-onnx %S/models/raising/softmax_wrong_axis.onnxtext | FileCheck %s --check-prefix=PLAIN
+// PLAIN-NOT: mix.attention
+
+// RUN: rm -rf %t.cmp && mkdir -p %t.cmp
+// RUN: for m in where_keep_causal add_runtime_bias rank3_no_mask; do \
+// RUN:   mixc-translate --import-onnx %S/models/raising/$m.onnxtext -o %t.cmp/$m.raised.mlir && \
+// RUN:   mixc-translate --import-onnx --onnx-raise=false %S/models/raising/$m.onnxtext -o %t.cmp/$m.plain.mlir && \
+// RUN:   mixc-run %t.cmp/$m.plain.mlir --random-inputs 5 --output-dir %t.cmp/$m > /dev/null && \
+// RUN:   mixc-run %t.cmp/$m.raised.mlir --random-inputs 5 --expect %t.cmp/$m/result0.npy --rtol 1e-5 --atol 1e-6 || exit 1; \
+// RUN: done | FileCheck %s --check-prefix=SAME
+// SAME-COUNT-3: result0: max abs error {{.*}}: ok
