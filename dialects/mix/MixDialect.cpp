@@ -92,9 +92,9 @@ static void printScheduleParams(AsmPrinter &printer, DictionaryAttr params) {
 // #mix.schedule checks
 //===----------------------------------------------------------------------===//
 
-LogicalResult
-ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                     StringRef templateName, DictionaryAttr params) {
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   StringRef templateName,
+                                   DictionaryAttr params) {
   const ScheduleTemplateDecl *decl = lookupScheduleTemplate(templateName);
   if (!decl) {
     std::string known;

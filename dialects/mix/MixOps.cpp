@@ -11,8 +11,8 @@
 #include "mixc/Dialect/Mix/ScheduleTemplates.h"
 
 #include "mlir/IR/Matchers.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/SmallBitVector.h"
 
 #include <cmath>
@@ -60,9 +60,8 @@ public:
                       StringRef expectedName, int64_t expected) {
     if (!isStatic(actual) || !isStatic(expected) || actual == expected)
       return success();
-    return op->emitOpError() << actualName << " (" << actual
-                             << ") must equal " << expectedName << " ("
-                             << expected << ")";
+    return op->emitOpError() << actualName << " (" << actual << ") must equal "
+                             << expectedName << " (" << expected << ")";
   }
 
   /// `actual` must be 1 (broadcast) or equal `expected`.
@@ -71,9 +70,9 @@ public:
     if (!isStatic(actual) || !isStatic(expected) || actual == expected ||
         actual == 1)
       return success();
-    return op->emitOpError() << actualName << " (" << actual
-                             << ") must be 1 or equal " << expectedName << " ("
-                             << expected << ")";
+    return op->emitOpError()
+           << actualName << " (" << actual << ") must be 1 or equal "
+           << expectedName << " (" << expected << ")";
   }
 
   /// `divisor` must divide `dividend` (groups, grouped heads).
@@ -83,9 +82,9 @@ public:
       return success();
     if (divisor > 0 && dividend % divisor == 0)
       return success();
-    return op->emitOpError() << divisorName << " (" << divisor
-                             << ") must divide " << dividendName << " ("
-                             << dividend << ")";
+    return op->emitOpError()
+           << divisorName << " (" << divisor << ") must divide " << dividendName
+           << " (" << dividend << ")";
   }
 
   LogicalResult sameElementType(Value actual, StringRef actualName,
@@ -94,9 +93,9 @@ public:
     Type expectedType = getElementTypeOrSelf(expected.getType());
     if (actualType == expectedType)
       return success();
-    return op->emitOpError() << actualName << " element type (" << actualType
-                             << ") must equal " << expectedName
-                             << " element type (" << expectedType << ")";
+    return op->emitOpError()
+           << actualName << " element type (" << actualType << ") must equal "
+           << expectedName << " element type (" << expectedType << ")";
   }
 
   /// `actual` must have the shape of `expected`, dim by dim (dynamic dims
@@ -159,8 +158,8 @@ Type computeElementType(Type elementType) {
 //===----------------------------------------------------------------------===//
 
 /// Rules a template's kernel builder relies on beyond its parameter ranges.
-static LogicalResult verifyTemplateShapeRules(Operation *op,
-                                              const ScheduleTemplateDecl &decl) {
+static LogicalResult
+verifyTemplateShapeRules(Operation *op, const ScheduleTemplateDecl &decl) {
   if (auto attention = dyn_cast<AttentionOp>(op)) {
     // Interface verifiers run before the op's own verifier: leave operands of
     // the wrong rank to it.
@@ -189,9 +188,8 @@ static LogicalResult verifyTemplateShapeRules(Operation *op,
       Type elementType = getElementTypeOrSelf(operand.getType());
       if (!isa<Float16Type, BFloat16Type>(elementType))
         return op->emitOpError()
-               << "schedule template '" << decl.name
-               << "' needs f16 or bf16 " << name << " (got " << elementType
-               << ")";
+               << "schedule template '" << decl.name << "' needs f16 or bf16 "
+               << name << " (got " << elementType << ")";
     }
   }
   return success();
@@ -206,8 +204,8 @@ LogicalResult mixc::mix::verifyScheduleForOp(Operation *op) {
   const ScheduleTemplateDecl *decl =
       lookupScheduleTemplate(schedule.getTemplateName());
   if (!decl)
-    return op->emitOpError() << "unknown kernel template '"
-                             << schedule.getTemplateName() << "'";
+    return op->emitOpError()
+           << "unknown kernel template '" << schedule.getTemplateName() << "'";
   if (decl->opName != opName)
     return op->emitOpError()
            << "schedule template '" << decl->name << "' lowers '"
@@ -230,8 +228,8 @@ void AttentionOp::build(OpBuilder &builder, OperationState &state, Value query,
   auto outputType = RankedTensorType::get(
       outputShape, computeElementType(getElementTypeOrSelf(value.getType())));
   build(builder, state, outputType, /*lse=*/Type(), query, key, value,
-        /*bias=*/Value(), /*block_mask=*/Value(), /*scale=*/FloatAttr(),
-        causal, /*window_left=*/IntegerAttr(), /*window_right=*/IntegerAttr(),
+        /*bias=*/Value(), /*block_mask=*/Value(), /*scale=*/FloatAttr(), causal,
+        /*window_left=*/IntegerAttr(), /*window_right=*/IntegerAttr(),
         /*sink_tokens=*/0, /*block_sizes=*/DenseI64ArrayAttr(),
         /*schedule=*/ScheduleAttr());
 }
@@ -261,8 +259,8 @@ LogicalResult AttentionOp::verify() {
 
   if (failed(rules.equal("key batch", k[0], "query batch", batch)) ||
       failed(rules.equal("value batch", v[0], "query batch", batch)) ||
-      failed(rules.equal("value head count", v[1], "key head count",
-                         keyHeads)) ||
+      failed(
+          rules.equal("value head count", v[1], "key head count", keyHeads)) ||
       failed(rules.divides("key head count", keyHeads, "query head count",
                            queryHeads)) ||
       failed(rules.equal("value length", v[2], "key length", keyLen)) ||
@@ -271,8 +269,7 @@ LogicalResult AttentionOp::verify() {
       failed(rules.equal("output batch", out[0], "query batch", batch)) ||
       failed(rules.equal("output head count", out[1], "query head count",
                          queryHeads)) ||
-      failed(rules.equal("output length", out[2], "query length",
-                         queryLen)) ||
+      failed(rules.equal("output length", out[2], "query length", queryLen)) ||
       failed(rules.equal("output head dim", out[3], "value head dim", v[3])))
     return failure();
 
@@ -318,10 +315,9 @@ LogicalResult AttentionOp::verify() {
     if (failed(rules.rank(bias, "bias", 4, "[B|1, Hq|1, Lq, Lk]")))
       return failure();
     ArrayRef<int64_t> b = ShapeRules::shape(bias);
-    if (failed(rules.broadcastable("bias batch", b[0], "query batch",
-                                   batch)) ||
-        failed(rules.broadcastable("bias head count", b[1],
-                                   "query head count", queryHeads)) ||
+    if (failed(rules.broadcastable("bias batch", b[0], "query batch", batch)) ||
+        failed(rules.broadcastable("bias head count", b[1], "query head count",
+                                   queryHeads)) ||
         failed(rules.equal("bias rows", b[2], "query length", queryLen)) ||
         failed(rules.equal("bias columns", b[3], "key length", keyLen)))
       return failure();
@@ -397,12 +393,11 @@ LogicalResult LinearAttentionOp::verify() {
                              {"batch", "head count", "length", "head dim"})) ||
       failed(rules.sameElementType(getKey(), "key", getQuery(), "query")) ||
       failed(rules.equal("value batch", v[0], "query batch", q[0])) ||
-      failed(rules.equal("value head count", v[1], "query head count",
-                         q[1])) ||
+      failed(rules.equal("value head count", v[1], "query head count", q[1])) ||
       failed(rules.equal("value length", v[2], "query length", q[2])) ||
       failed(rules.equal("output batch", out[0], "query batch", q[0])) ||
-      failed(rules.equal("output head count", out[1], "query head count",
-                         q[1])) ||
+      failed(
+          rules.equal("output head count", out[1], "query head count", q[1])) ||
       failed(rules.equal("output length", out[2], "query length", q[2])) ||
       failed(rules.equal("output head dim", out[3], "value head dim", v[3])))
     return failure();
@@ -418,8 +413,8 @@ LogicalResult LinearAttentionOp::verify() {
     if (!getCausal())
       return emitOpError() << "a per-token decay ([B, H, L]) needs 'causal'";
     if (failed(rules.equal("decay batch", d[0], "query batch", q[0])) ||
-        failed(rules.equal("decay head count", d[1], "query head count",
-                           q[1])) ||
+        failed(
+            rules.equal("decay head count", d[1], "query head count", q[1])) ||
         failed(rules.equal("decay length", d[2], "query length", q[2])))
       return failure();
   }
@@ -455,11 +450,11 @@ LogicalResult SelectiveScanOp::verify() {
   int64_t batch = x[0], channels = x[1], length = x[2];
   if (failed(rules.sameShape(getDelta(), "delta", getX(), "x", xDims)) ||
       failed(rules.sameShape(getY(), "y", getX(), "x", xDims)) ||
-      failed(rules.equal("A channel count", a[0], "x channel count",
-                         channels)) ||
+      failed(
+          rules.equal("A channel count", a[0], "x channel count", channels)) ||
       failed(rules.equal("B batch", b[0], "x batch", batch)) ||
-      failed(rules.divides("B group count", b[1], "x channel count",
-                           channels)) ||
+      failed(
+          rules.divides("B group count", b[1], "x channel count", channels)) ||
       failed(rules.equal("B state dim", b[2], "A state dim", a[1])) ||
       failed(rules.equal("B length", b[3], "x length", length)) ||
       failed(rules.sameShape(getC(), "C", getB(), "B",
@@ -485,8 +480,7 @@ LogicalResult SelectiveScanOp::verify() {
 //===----------------------------------------------------------------------===//
 
 void SSDOp::build(OpBuilder &builder, OperationState &state, Value x, Value dt,
-                  Value A, Value B, Value C, Value D,
-                  ScanDirection direction) {
+                  Value A, Value B, Value C, Value D, ScanDirection direction) {
   auto xType = cast<RankedTensorType>(x.getType());
   auto yType = RankedTensorType::get(
       xType.getShape(), computeElementType(xType.getElementType()));
@@ -515,8 +509,8 @@ LogicalResult SSDOp::verify() {
       failed(rules.equal("dt batch", dt[0], "x batch", batch)) ||
       failed(rules.equal("dt length", dt[1], "x length", length)) ||
       failed(rules.equal("dt head count", dt[2], "x head count", heads)) ||
-      failed(rules.equal("A size", ShapeRules::shape(getA())[0],
-                         "x head count", heads)) ||
+      failed(rules.equal("A size", ShapeRules::shape(getA())[0], "x head count",
+                         heads)) ||
       failed(rules.equal("B batch", b[0], "x batch", batch)) ||
       failed(rules.equal("B length", b[1], "x length", length)) ||
       failed(rules.divides("B group count", b[2], "x head count", heads)) ||
@@ -547,8 +541,8 @@ void MonarchOp::build(OpBuilder &builder, OperationState &state, Value x,
   SmallVector<int64_t> yShape(xType.getShape());
   if (!yShape.empty() && second.size() == 3)
     yShape.back() = product({second[0], second[1]});
-  auto yType = RankedTensorType::get(
-      yShape, computeElementType(xType.getElementType()));
+  auto yType =
+      RankedTensorType::get(yShape, computeElementType(xType.getElementType()));
   build(builder, state, yType, x, firstFactor, secondFactor,
         /*schedule=*/ScheduleAttr());
 }
@@ -557,7 +551,8 @@ LogicalResult MonarchOp::verify() {
   ShapeRules rules(*this);
   auto xType = cast<RankedTensorType>(getX().getType());
   if (xType.getRank() < 1)
-    return emitOpError() << "x must have rank at least 1 ([..., n]), got rank 0";
+    return emitOpError()
+           << "x must have rank at least 1 ([..., n]), got rank 0";
   if (failed(rules.rank(getFirstFactor(), "first_factor", 3, "[k, q, p]")) ||
       failed(rules.rank(getSecondFactor(), "second_factor", 3, "[l, s, r]")) ||
       failed(rules.rank(getY(), "y", xType.getRank(), "the rank of x")))
@@ -575,12 +570,11 @@ LogicalResult MonarchOp::verify() {
                          "first_factor blocks x block input size (" +
                              blocks(k, p) + ")",
                          product({k, p}))) ||
-      failed(rules.equal("second_factor blocks x block input size (" +
-                             blocks(l, r) + ")",
-                         product({l, r}),
-                         "first_factor blocks x block output size (" +
-                             blocks(k, q) + ")",
-                         product({k, q}))) ||
+      failed(rules.equal(
+          "second_factor blocks x block input size (" + blocks(l, r) + ")",
+          product({l, r}),
+          "first_factor blocks x block output size (" + blocks(k, q) + ")",
+          product({k, q}))) ||
       failed(rules.equal("y feature size", y.back(),
                          "second_factor blocks x block output size (" +
                              blocks(l, s) + ")",
