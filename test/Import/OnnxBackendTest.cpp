@@ -152,8 +152,8 @@ void runCase(llvm::StringRef caseDir, const std::string &modelBytes,
   }
   std::error_code ec;
   std::vector<std::string> dataSets;
-  for (llvm::sys::fs::directory_iterator it(caseDir, ec), end;
-       !ec && it != end; it.increment(ec))
+  for (llvm::sys::fs::directory_iterator it(caseDir, ec), end; !ec && it != end;
+       it.increment(ec))
     if (llvm::StringRef(llvm::sys::path::filename(it->path()))
             .starts_with("test_data_set_"))
       dataSets.push_back(it->path());
@@ -188,8 +188,8 @@ void runCase(llvm::StringRef caseDir, const std::string &modelBytes,
     for (size_t i = 0; i < actual.size(); ++i) {
       std::string detail;
       if (!allClose(actual[i], expected[i], detail)) {
-        result.detail = llvm::sys::path::filename(dataSet).str() +
-                        " output " + std::to_string(i) + ": " + detail;
+        result.detail = llvm::sys::path::filename(dataSet).str() + " output " +
+                        std::to_string(i) + ": " + detail;
         return;
       }
     }
@@ -225,10 +225,10 @@ void runIsolated(llvm::StringRef caseDir, const std::string &modelBytes,
   int status = 0;
   waitpid(pid, &status, 0);
   if (message.empty()) {
-    result.detail = WIFSIGNALED(status)
-                        ? "crashed (signal " +
-                              std::to_string(WTERMSIG(status)) + ")"
-                        : "no result";
+    result.detail =
+        WIFSIGNALED(status)
+            ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")"
+            : "no result";
     return;
   }
   result.status = message[0] == 'P' ? Status::Passed : Status::Failed;
@@ -247,7 +247,8 @@ std::string escapeCell(std::string text) {
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::ParseCommandLineOptions(
-      argc, argv, "ONNX backend node tests through mixc's importer and CPU path\n");
+      argc, argv,
+      "ONNX backend node tests through mixc's importer and CPU path\n");
 
   std::set<std::string> supportedOps;
   for (const OnnxOpSupport &op : getSupportedOnnxOps())
@@ -255,8 +256,8 @@ int main(int argc, char **argv) {
 
   std::vector<std::string> caseDirs;
   std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(dataDir, ec), end;
-       !ec && it != end; it.increment(ec))
+  for (llvm::sys::fs::directory_iterator it(dataDir, ec), end; !ec && it != end;
+       it.increment(ec))
     if (filter.empty() ||
         llvm::StringRef(llvm::sys::path::filename(it->path())).contains(filter))
       caseDirs.push_back(it->path());
@@ -330,11 +331,34 @@ int main(int argc, char **argv) {
   llvm::outs() << "onnx-backend-test: " << passed << " passed, " << failed
                << " failed, " << unsupported << " unsupported, of "
                << results.size() << " cases\n";
-  for (const OnnxOpSupport &op : getSupportedOnnxOps()) {
-    Counts counts = perOp[op.opType];
-    llvm::outs() << llvm::format("  %-22s %3d/%-3d passed", op.opType.c_str(),
-                                 counts.passed,
-                                 counts.passed + counts.failed);
+  // One row per op: its opset ranges, and its notes (each prefixed with its
+  // range when the op has several).
+  std::map<std::string, std::vector<OnnxOpSupport>> decls;
+  for (const OnnxOpSupport &op : getSupportedOnnxOps())
+    decls[op.opType].push_back(op);
+  struct OpRow {
+    std::string opsets, notes;
+  };
+  std::map<std::string, OpRow> opRows;
+  for (const auto &[opType, ranges] : decls) {
+    OpRow &row = opRows[opType];
+    for (const OnnxOpSupport &op : ranges) {
+      std::string range =
+          std::to_string(op.minOpset) + "-" + std::to_string(op.maxOpset);
+      row.opsets += (row.opsets.empty() ? "" : ", ") + range;
+      if (op.notes.empty())
+        continue;
+      row.notes += (row.notes.empty() ? "" : "; ") +
+                   (ranges.size() > 1 ? "opset " + range + ": " : "") +
+                   op.notes;
+    }
+  }
+  for (const auto &[opType, row] : opRows) {
+    Counts counts = perOp[opType];
+    if (counts.passed + counts.failed + counts.unsupported == 0)
+      continue;
+    llvm::outs() << llvm::format("  %-22s %3d/%-3d passed", opType.c_str(),
+                                 counts.passed, counts.passed + counts.failed);
     if (counts.unsupported)
       llvm::outs() << " (" << counts.unsupported
                    << " more cases need unsupported ops or opsets)";
@@ -388,14 +412,14 @@ int main(int argc, char **argv) {
         << results.size() << " cases.\n\n"
         << "| op | opsets | backend tests passed | notes |\n"
         << "|---|---|---|---|\n";
-    for (const OnnxOpSupport &op : getSupportedOnnxOps()) {
-      Counts counts = perOp[op.opType];
-      doc << "| `" << op.opType << "` | " << op.minOpset << "-" << op.maxOpset
-          << " | " << counts.passed << "/" << counts.passed + counts.failed
+    for (const auto &[opType, row] : opRows) {
+      Counts counts = perOp[opType];
+      doc << "| `" << opType << "` | " << row.opsets << " | " << counts.passed
+          << "/" << counts.passed + counts.failed
           << (counts.unsupported
                   ? " (+" + std::to_string(counts.unsupported) + " unsupported)"
                   : std::string())
-          << " | " << escapeCell(op.notes) << " |\n";
+          << " | " << escapeCell(row.notes) << " |\n";
     }
     doc << "\n## Failing cases of supported ops\n\n";
     for (const CaseResult &result : results)

@@ -43,8 +43,8 @@ static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
     module = mixc::importOnnxFile(path, context, options, error);
   } else {
     module = mixc::importOnnxBuffer(buffer->getBuffer(),
-                                    llvm::sys::path::parent_path(path),
-                                    context, options, error);
+                                    llvm::sys::path::parent_path(path), context,
+                                    options, error);
   }
   if (!module) {
     // The message names the node; the location names the model.
@@ -61,9 +61,8 @@ int main(int argc, char **argv) {
       "import-onnx",
       "Import an ONNX model (.onnx, or .onnxtext in the ONNX text format) "
       "as func + linalg/tensor/arith/math + mix ops",
-      importOnnx, [&](DialectRegistry &dialects) {
-        mixc::registerMixcDialects(dialects);
-      });
-  return failed(mlirTranslateMain(argc, argv,
-                                  "mixc translations: ONNX import\n"));
+      importOnnx,
+      [&](DialectRegistry &dialects) { mixc::registerMixcDialects(dialects); });
+  return failed(
+      mlirTranslateMain(argc, argv, "mixc translations: ONNX import\n"));
 }

@@ -1,4 +1,5 @@
-//===- OnnxImporter.h - ONNX models to MLIR ----------------------*- C++ -*-===//
+//===- OnnxImporter.h - ONNX models to MLIR ----------------------*- C++
+//-*-===//
 //
 // Imports an ONNX ModelProto (parsed with protobuf; Debian's libonnx schemas
 // and checker are never a gate, so IR version 10 models from current PyTorch

@@ -1,4 +1,5 @@
-//===- NodeImporter.h - What an ONNX op importer sees of its node -*- C++ -*-===//
+//===- NodeImporter.h - What an ONNX op importer sees of its node -*- C++
+//-*-===//
 //
 // The interface between the graph importer (OnnxImporter.cpp) and the op
 // importers (Ops*.cpp, one function per ONNX op type, listed in the table in
@@ -104,8 +105,7 @@ public:
   /// `inputs`; the body gets one scalar per input. A static size-1 dimension
   /// broadcasts; dynamic dimensions are taken to be equal to the result's.
   mlir::Value broadcastElementwise(llvm::ArrayRef<mlir::Value> inputs,
-                                   mlir::Type resultElementType,
-                                   BodyFn body);
+                                   mlir::Type resultElementType, BodyFn body);
   /// Broadcast result shape of `shapes`, or failure with a message when two
   /// static sizes differ and neither is 1.
   mlir::FailureOr<llvm::SmallVector<int64_t>>

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -27,10 +28,9 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -157,17 +157,17 @@ bool tensorBytes(const onnx::TensorProto &tensor, Type elementType,
   };
   switch (tensor.data_type()) {
   case onnx::TensorProto::FLOAT:
-    return copyTyped(tensor.float_data(), [](float v) { return v; },
-                     "float_data");
+    return copyTyped(
+        tensor.float_data(), [](float v) { return v; }, "float_data");
   case onnx::TensorProto::DOUBLE:
-    return copyTyped(tensor.double_data(), [](double v) { return v; },
-                     "double_data");
+    return copyTyped(
+        tensor.double_data(), [](double v) { return v; }, "double_data");
   case onnx::TensorProto::INT64:
-    return copyTyped(tensor.int64_data(), [](int64_t v) { return v; },
-                     "int64_data");
+    return copyTyped(
+        tensor.int64_data(), [](int64_t v) { return v; }, "int64_data");
   case onnx::TensorProto::INT32:
-    return copyTyped(tensor.int32_data(), [](int32_t v) { return v; },
-                     "int32_data");
+    return copyTyped(
+        tensor.int32_data(), [](int32_t v) { return v; }, "int32_data");
   case onnx::TensorProto::INT16:
   case onnx::TensorProto::FLOAT16:
   case onnx::TensorProto::BFLOAT16:
@@ -211,8 +211,7 @@ bool readTensor(const onnx::TensorProto &tensor, MLIRContext *context,
   return tensorBytes(tensor, elementType, count, baseDir, bytes, error);
 }
 
-DenseElementsAttr denseFromBytes(RankedTensorType type,
-                                 ArrayRef<char> bytes) {
+DenseElementsAttr denseFromBytes(RankedTensorType type, ArrayRef<char> bytes) {
   if (type.getElementType().isInteger(1)) {
     SmallVector<bool> values;
     for (char byte : bytes)
@@ -236,8 +235,7 @@ constexpr int64_t kMaxKnownElements = 4096;
 class GraphImporter {
 public:
   GraphImporter(MLIRContext *context, StringRef baseDir, StringRef modelName)
-      : context(context), baseDir(baseDir.str()),
-        modelName(modelName.str()) {}
+      : context(context), baseDir(baseDir.str()), modelName(modelName.str()) {}
 
   OwningOpRef<ModuleOp> import(const onnx::ModelProto &model,
                                const OnnxImportOptions &options);
@@ -302,8 +300,9 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, elementType);
 }
 
-LogicalResult GraphImporter::importInitializer(OpBuilder &b,
-                                               const onnx::TensorProto &tensor) {
+LogicalResult
+GraphImporter::importInitializer(OpBuilder &b,
+                                 const onnx::TensorProto &tensor) {
   RankedTensorType type;
   std::vector<char> bytes;
   if (!readTensor(tensor, context, baseDir, type, bytes, error))
@@ -401,7 +400,8 @@ void GraphImporter::foldKnownOutputs(OpBuilder &b, const onnx::NodeProto &node,
   for (const std::string &output : node.output()) {
     if (output.empty() || values.lookup(output).constant)
       continue;
-    auto type = dyn_cast<RankedTensorType>(values.lookup(output).value.getType());
+    auto type =
+        dyn_cast<RankedTensorType>(values.lookup(output).value.getType());
     if (!type || !type.hasStaticShape() ||
         type.getNumElements() > kMaxKnownElements)
       return;
@@ -417,8 +417,8 @@ void GraphImporter::foldKnownOutputs(OpBuilder &b, const onnx::NodeProto &node,
            block->end()))
     emitted.push_back(&op);
   // A temporary use keeps track of the outputs while patterns replace them.
-  auto anchor = UnrealizedConversionCastOp::create(
-      b, b.getUnknownLoc(), TypeRange{}, outputValues);
+  auto anchor = UnrealizedConversionCastOp::create(b, b.getUnknownLoc(),
+                                                   TypeRange{}, outputValues);
   RewritePatternSet patterns(context);
   linalg::populateConstantFoldLinalgOperations(
       patterns, [](OpOperand *) { return true; });
@@ -442,10 +442,10 @@ void GraphImporter::foldKnownOutputs(OpBuilder &b, const onnx::NodeProto &node,
 
 OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
                                             const OnnxImportOptions &options) {
-  context->loadDialect<arith::ArithDialect, func::FuncDialect,
-                       linalg::LinalgDialect, math::MathDialect,
-                       scf::SCFDialect, tensor::TensorDialect,
-                       mix::MixDialect>();
+  context
+      ->loadDialect<arith::ArithDialect, func::FuncDialect,
+                    linalg::LinalgDialect, math::MathDialect, scf::SCFDialect,
+                    tensor::TensorDialect, mix::MixDialect>();
   for (const auto &entry : model.opset_import())
     if (entry.domain().empty() || entry.domain() == "ai.onnx")
       opset = entry.version();
@@ -474,8 +474,8 @@ OwningOpRef<ModuleOp> GraphImporter::import(const onnx::ModelProto &model,
     argumentTypes.push_back(*type);
     argumentNames.push_back(input.name());
   }
-  auto function = func::FuncOp::create(
-      b, loc, options.functionName, b.getFunctionType(argumentTypes, {}));
+  auto function = func::FuncOp::create(b, loc, options.functionName,
+                                       b.getFunctionType(argumentTypes, {}));
   Block *body = function.addEntryBlock();
   b.setInsertionPointToEnd(body);
   for (auto [name, argument] : llvm::zip(argumentNames, body->getArguments()))
@@ -650,8 +650,8 @@ void NodeContext::setConstantOutput(size_t i, DenseElementsAttr constant) {
 LogicalResult NodeContext::fail(const Twine &message) {
   if (graph.error.empty()) {
     graph.error = "node '" + displayName + "' (" + nodeProto.op_type() +
-                  ", opset " +
-                  std::to_string(opsetVersion) + "): " + message.str();
+                  ", opset " + std::to_string(opsetVersion) +
+                  "): " + message.str();
   }
   return failure();
 }
@@ -737,8 +737,7 @@ Value NodeContext::broadcastElementwise(ArrayRef<Value> inputs,
     maps.push_back(AffineMap::get(rank, 0, exprs, context()));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init =
-      tensor::EmptyOp::create(b, location, sizes, resultElementType);
+  Value init = tensor::EmptyOp::create(b, location, sizes, resultElementType);
   auto op = linalg::GenericOp::create(
       b, location, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
       SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
@@ -753,8 +752,7 @@ Value NodeContext::broadcastElementwise(ArrayRef<Value> inputs,
 // Entry points
 //===----------------------------------------------------------------------===//
 
-OwningOpRef<ModuleOp> mixc::importOnnxBuffer(StringRef bytes,
-                                             StringRef baseDir,
+OwningOpRef<ModuleOp> mixc::importOnnxBuffer(StringRef bytes, StringRef baseDir,
                                              MLIRContext *context,
                                              const OnnxImportOptions &options,
                                              std::string &error) {
@@ -770,8 +768,7 @@ OwningOpRef<ModuleOp> mixc::importOnnxBuffer(StringRef bytes,
   return module;
 }
 
-OwningOpRef<ModuleOp> mixc::importOnnxFile(StringRef path,
-                                           MLIRContext *context,
+OwningOpRef<ModuleOp> mixc::importOnnxFile(StringRef path, MLIRContext *context,
                                            const OnnxImportOptions &options,
                                            std::string &error) {
   auto file = llvm::MemoryBuffer::getFile(path);

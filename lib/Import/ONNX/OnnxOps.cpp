@@ -40,7 +40,7 @@ const OnnxOpDecl *onnx_import::lookupOnnxOp(StringRef opType, int64_t opset) {
 std::vector<OnnxOpSupport> mixc::getSupportedOnnxOps() {
   std::vector<OnnxOpSupport> result;
   for (const OnnxOpDecl &decl : getOnnxOpTable())
-    result.push_back({decl.opType.str(), decl.minOpset, decl.maxOpset,
-                      decl.notes.str()});
+    result.push_back(
+        {decl.opType.str(), decl.minOpset, decl.maxOpset, decl.notes.str()});
   return result;
 }

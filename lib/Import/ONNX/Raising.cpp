@@ -92,8 +92,8 @@ bool isCausalMask(DenseElementsAttr mask,
 /// What the mask part of the chain says.
 struct Mask {
   bool causal = false;
-  Value bias;    // additive, float
-  Value keep;    // boolean, true = attend (converted to a bias when emitted)
+  Value bias; // additive, float
+  Value keep; // boolean, true = attend (converted to a bias when emitted)
 };
 
 class AttentionMatcher {
@@ -107,8 +107,8 @@ public:
     const onnx::NodeProto *softmax = producer(out.input(0));
     if (!softmax || softmax->op_type() != "Softmax")
       return false;
-    auto probsType =
-        dyn_cast<RankedTensorType>(node.valueNamed(out.input(0)).value.getType());
+    auto probsType = dyn_cast<RankedTensorType>(
+        node.valueNamed(out.input(0)).value.getType());
     if (!probsType)
       return false;
     int64_t axis = -1;
@@ -205,7 +205,8 @@ private:
   /// A boolean mask; `negate` when true means "masked out".
   void classifyKeep(StringRef name, bool negate) {
     if (DenseElementsAttr constant = known(name)) {
-      if (isCausalMask(constant, [&](double v) { return (v != 0) != negate; })) {
+      if (isCausalMask(constant,
+                       [&](double v) { return (v != 0) != negate; })) {
         mask.causal = true;
         return;
       }
@@ -229,8 +230,8 @@ private:
   void classifyAdditive(StringRef name) {
     if (DenseElementsAttr constant = known(name)) {
       bool zeroBelow = isCausalMask(constant, [](double v) { return v == 0; });
-      bool maskAbove = isCausalMask(
-          constant, [](double v) { return !isMaskingValue(v); });
+      bool maskAbove =
+          isCausalMask(constant, [](double v) { return !isMaskingValue(v); });
       if (zeroBelow && maskAbove) {
         mask.causal = true;
         return;
@@ -297,8 +298,9 @@ private:
             perm.assign(attribute.ints().begin(), attribute.ints().end());
         bool swapsLast = int64_t(perm.size()) == rank;
         for (int64_t d = 0; swapsLast && d < rank; ++d)
-          swapsLast = perm[d] == (d < rank - 2 ? d : (d == rank - 2 ? rank - 1
-                                                                    : rank - 2));
+          swapsLast =
+              perm[d] ==
+              (d < rank - 2 ? d : (d == rank - 2 ? rank - 1 : rank - 2));
         if (swapsLast)
           return node.valueNamed(transpose->input(0)).value;
       }
@@ -311,12 +313,10 @@ private:
     TensorBuilder tb = node.tensors();
     SmallVector<OpFoldResult> sizes = tb.dims(kt);
     std::swap(sizes[rank - 2], sizes[rank - 1]);
-    return tb.generic({kt}, tb.empty(sizes, type.getElementType()), {out, in},
-                      SmallVector<utils::IteratorType>(
-                          rank, utils::IteratorType::parallel),
-                      [](OpBuilder &, Location, ValueRange args) {
-                        return args[0];
-                      });
+    return tb.generic(
+        {kt}, tb.empty(sizes, type.getElementType()), {out, in},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
   }
 
   /// A boolean keep mask as an additive bias: 0 where kept, -inf elsewhere.
@@ -324,8 +324,8 @@ private:
     return node.broadcastElementwise(
         {keep}, elementType,
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value zero = arith::ConstantOp::create(b, loc,
-                                                 b.getFloatAttr(elementType, 0));
+          Value zero =
+              arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, 0));
           Value negInf = arith::ConstantOp::create(
               b, loc,
               b.getFloatAttr(elementType,
@@ -387,10 +387,10 @@ private:
     Value q4 = asRank4(q), k4 = asRank4(keyFromTransposed()), v4 = asRank4(v);
     auto q4Type = cast<RankedTensorType>(q4.getType());
     auto v4Type = cast<RankedTensorType>(v4.getType());
-    auto resultType = RankedTensorType::get(
-        {q4Type.getDimSize(0), q4Type.getDimSize(1), q4Type.getDimSize(2),
-         v4Type.getDimSize(3)},
-        elementType);
+    auto resultType =
+        RankedTensorType::get({q4Type.getDimSize(0), q4Type.getDimSize(1),
+                               q4Type.getDimSize(2), v4Type.getDimSize(3)},
+                              elementType);
     OpBuilder &b = node.builder();
     auto attention = mix::AttentionOp::create(
         b, node.loc(), resultType, /*lse=*/Type(), q4, k4, v4, bias,
