@@ -1,7 +1,8 @@
 //===- Raising.cpp - ONNX subgraphs to mix ops ----------------------------===//
 //
-// Recognises softmax attention as exporters write it and imports it as one
-// mix.attention:
+// Recognises subgraphs that one mix op expresses and imports them as that op.
+//
+// Softmax attention, as exporters write it, becomes one mix.attention:
 //
 //   S = MatMul(Q * c1, Kt * c2)       Kt = K transposed (any producer)
 //   S = S * c | S / c                 (any number of known scalar factors)
@@ -15,6 +16,13 @@
 // PyTorch's is_causal export; any other mask becomes an additive bias. The
 // plain ops of the matched chain are left dead and erased after import; when
 // anything does not fit, nothing is emitted and the MatMul imports as usual.
+//
+// The Monarch product as Monarch Mixer's reference writes it becomes one
+// mix.monarch (the einsum letters may be any; their roles are checked):
+//
+//   u = Einsum(w1 [k,q,p], Reshape(x [b,n]) [b,k,p]) -> [b,k,q]
+//   t = Transpose<perm=[0,2,1]>(Reshape(u) [b,r,l])   (through any reshapes)
+//   y = Einsum(w2 [l,s,r], t [b,l,r]) -> [b,s,l];  out = Reshape(y) [b, s*l]
 //
 //===----------------------------------------------------------------------===//
 
@@ -417,8 +425,170 @@ private:
   Mask mask;
 };
 
+/// Roles of a two-operand einsum "w,d->o" as letter strings.
+struct EinsumRoles {
+  std::string weight, data, out;
+  int weightOperand = 0;
+};
+
+/// Parses an explicit two-operand equation and picks the operand that holds
+/// the weight: the one without the output's first (batch) letter.
+std::optional<EinsumRoles> einsumRoles(const onnx::NodeProto &einsum) {
+  if (einsum.op_type() != "Einsum" || einsum.input_size() != 2)
+    return std::nullopt;
+  std::string equation;
+  for (const auto &attribute : einsum.attribute())
+    if (attribute.name() == "equation")
+      equation = attribute.s();
+  equation.erase(std::remove(equation.begin(), equation.end(), ' '),
+                 equation.end());
+  size_t arrow = equation.find("->"), comma = equation.find(',');
+  if (arrow == std::string::npos || comma == std::string::npos ||
+      comma > arrow || equation.find('.') != std::string::npos)
+    return std::nullopt;
+  std::string lhs = equation.substr(0, comma);
+  std::string rhs = equation.substr(comma + 1, arrow - comma - 1);
+  std::string out = equation.substr(arrow + 2);
+  if (lhs.size() != 3 || rhs.size() != 3 || out.size() != 3)
+    return std::nullopt;
+  if (lhs.find(out[0]) == std::string::npos)
+    return EinsumRoles{lhs, rhs, out, 0};
+  if (rhs.find(out[0]) == std::string::npos)
+    return EinsumRoles{rhs, lhs, out, 1};
+  return std::nullopt;
+}
+
+class MonarchMatcher {
+public:
+  explicit MonarchMatcher(NodeContext &node) : node(node) {}
+
+  FailureOr<bool> match() {
+    const onnx::NodeProto &out = node.node();
+    if (out.op_type() != "Reshape" || !node.hasInput(0))
+      return false;
+    // Second product: out[b,s,l] = sum_r w2[l,s,r] * t[b,l,r].
+    const onnx::NodeProto *second = producer(out.input(0));
+    std::optional<EinsumRoles> roles2 = second ? einsumRoles(*second)
+                                               : std::nullopt;
+    if (!roles2 || !isSecondProduct(*roles2))
+      return false;
+    std::string w2 = second->input(roles2->weightOperand);
+    std::string t = second->input(1 - roles2->weightOperand);
+    // t = Transpose<[0,2,1]>(reshape chain of u).
+    const onnx::NodeProto *transpose = producer(t);
+    if (!transpose || transpose->op_type() != "Transpose" ||
+        permOf(*transpose) != SmallVector<int64_t>{0, 2, 1})
+      return false;
+    // Reshapes keep row-major order, so any chain from u to t's [b, r, l]
+    // reads u's flat (k q) index as (r l).
+    std::string u = skipReshapes(transpose->input(0));
+    // First product: u[b,k,q] = sum_p w1[k,q,p] * x3[b,k,p].
+    const onnx::NodeProto *first = producer(u);
+    std::optional<EinsumRoles> roles1 = first ? einsumRoles(*first)
+                                              : std::nullopt;
+    if (!roles1 || !isFirstProduct(*roles1))
+      return false;
+    std::string w1 = first->input(roles1->weightOperand);
+    // x [b, n] is the input of the one Reshape to [b, k, p].
+    std::string x = first->input(1 - roles1->weightOperand);
+    const onnx::NodeProto *split = producer(x);
+    if (!split || split->op_type() != "Reshape")
+      return false;
+    x = split->input(0);
+
+    Value xValue = node.valueNamed(x).value;
+    Value w1Value = node.valueNamed(w1).value;
+    Value w2Value = node.valueNamed(w2).value;
+    auto xType = cast<RankedTensorType>(xValue.getType());
+    auto w1Type = cast<RankedTensorType>(w1Value.getType());
+    auto w2Type = cast<RankedTensorType>(w2Value.getType());
+    auto tType = cast<RankedTensorType>(
+        node.valueNamed(transpose->input(0)).value.getType());
+    if (xType.getRank() != 2 || w1Type.getRank() != 3 ||
+        w2Type.getRank() != 3 || tType.getRank() != 3 ||
+        !isa<Float32Type, Float16Type, BFloat16Type>(xType.getElementType()))
+      return false;
+    // t is [b, r, l] before the transpose.
+    if (conflict(tType.getDimSize(1), w2Type.getDimSize(2)) ||
+        conflict(tType.getDimSize(2), w2Type.getDimSize(0)))
+      return false;
+    // The final Reshape flattens [b, s, l] to [b, s * l].
+    int64_t flat = ShapedType::kDynamic;
+    if (!w2Type.isDynamicDim(0) && !w2Type.isDynamicDim(1))
+      flat = w2Type.getDimSize(0) * w2Type.getDimSize(1);
+    std::optional<SmallVector<int64_t>> target = node.constantInts(1);
+    if (!target || target->size() != 2 ||
+        ((*target)[1] != -1 && conflict((*target)[1], flat)))
+      return false;
+    auto resultType = RankedTensorType::get({xType.getDimSize(0), flat},
+                                            xType.getElementType());
+    auto monarch = mix::MonarchOp::create(node.builder(), node.loc(),
+                                          resultType, xValue, w1Value, w2Value,
+                                          /*schedule=*/mix::ScheduleAttr());
+    if (failed(verify(monarch))) {
+      monarch.erase();
+      return false;
+    }
+    node.setOutput(0, monarch.getY());
+    return true;
+  }
+
+private:
+  const onnx::NodeProto *producer(StringRef name) {
+    return node.producerOf(name);
+  }
+
+  /// u[b,k,q] = sum_p w1[k,q,p] * x[b,k,p]: w = kqp, d = bkp, o = bkq.
+  static bool isFirstProduct(const EinsumRoles &r) {
+    const std::string &w = r.weight, &d = r.data, &o = r.out;
+    return o[0] == d[0] && o[1] == d[1] && d[1] == w[0] && o[2] == w[1] &&
+           d[2] == w[2] && distinct(w + o[0]);
+  }
+
+  /// y[b,s,l] = sum_r w2[l,s,r] * t[b,l,r]: w = lsr, d = blr, o = bsl.
+  static bool isSecondProduct(const EinsumRoles &r) {
+    const std::string &w = r.weight, &d = r.data, &o = r.out;
+    return o[0] == d[0] && o[2] == d[1] && d[1] == w[0] && o[1] == w[1] &&
+           d[2] == w[2] && distinct(w + o[0]);
+  }
+
+  /// Static sizes that differ (dynamic ones match anything).
+  static bool conflict(int64_t a, int64_t b) {
+    return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+  }
+
+  static bool distinct(const std::string &letters) {
+    std::string sorted = letters;
+    llvm::sort(sorted);
+    return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  }
+
+  static SmallVector<int64_t> permOf(const onnx::NodeProto &transpose) {
+    for (const auto &attribute : transpose.attribute())
+      if (attribute.name() == "perm")
+        return SmallVector<int64_t>(attribute.ints().begin(),
+                                    attribute.ints().end());
+    return {};
+  }
+
+  /// Follows Reshape producers back to the first non-Reshape value.
+  std::string skipReshapes(std::string name) {
+    while (const onnx::NodeProto *op = producer(name)) {
+      if (op->op_type() != "Reshape")
+        break;
+      name = op->input(0);
+    }
+    return name;
+  }
+
+  NodeContext &node;
+};
+
 } // namespace
 
 FailureOr<bool> onnx_import::raiseNode(NodeContext &node) {
-  return AttentionMatcher(node).match();
+  FailureOr<bool> attention = AttentionMatcher(node).match();
+  if (failed(attention) || *attention)
+    return attention;
+  return MonarchMatcher(node).match();
 }

@@ -1,5 +1,5 @@
-// Softmax attention in ONNX graphs becomes one mix.attention, and computes
-// what the plain graph computes. The PyTorch models (models/pytorch, made by
+// Softmax attention in ONNX graphs becomes one mix.attention and Monarch
+// Mixer's einsum form one mix.monarch, computing what the plain graph computes. The PyTorch models (models/pytorch, made by
 // models/export_pytorch_models.py) carry onnxruntime's outputs.
 
 // TorchScript exporter, manual attention: tril buffer -> Where(mask == 0, -inf, S).
@@ -57,3 +57,15 @@
 // RUN:   mixc-run %t.cmp/$m.raised.mlir --random-inputs 5 --expect %t.cmp/$m/result0.npy --rtol 1e-5 --atol 1e-6 || exit 1; \
 // RUN: done | FileCheck %s --check-prefix=SAME
 // SAME-COUNT-3: result0: max abs error {{.*}}: ok
+
+// Monarch (M2 reference form, TorchScript exporter): Reshape -> Einsum ->
+// Reshape -> Reshape -> Transpose -> Einsum -> Reshape.
+// RUN: mixc-translate --import-onnx %S/models/pytorch/monarch/model.onnx -o %t.monarch.mlir
+// RUN: FileCheck %s --check-prefix=MONARCH < %t.monarch.mlir
+// RUN: mixc-run %t.monarch.mlir --input %S/models/pytorch/monarch/input_0.npy \
+// RUN:   --expect %S/models/pytorch/monarch/output_0.npy --rtol 1e-4 --atol 1e-5 | FileCheck %s --check-prefix=OK
+// MONARCH: func.func @main(%arg0: tensor<4x64xf32>) -> tensor<4x64xf32>
+// MONARCH-NEXT: arith.constant
+// MONARCH-NEXT: arith.constant
+// MONARCH-NEXT: mix.monarch %arg0, %{{.*}}, %{{.*}} : (tensor<4x64xf32>, tensor<8x8x8xf32>, tensor<8x8x8xf32>) -> tensor<4x64xf32>
+// MONARCH-NOT: linalg.generic
