@@ -36,6 +36,8 @@ void mixc::buildMixCpuPipeline(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Returning an argument or a constant leaves bufferization.clone.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops, then the LLVM dialect. bf16 conversions are expanded to integer
   // arithmetic: the host's libgcc may lack the bf16 conversion helpers.

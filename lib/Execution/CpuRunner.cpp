@@ -22,6 +22,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -288,6 +289,12 @@ bool CpuRunner::run(ArrayRef<npy::Array> inputs,
 
   results.clear();
   size_t position = 0;
+  // Results are owned by the caller, but two results may share a buffer (the
+  // same value returned twice): free each allocation once, and none that is
+  // an input's.
+  llvm::SmallPtrSet<void *, 4> freed;
+  for (const npy::Array &input : inputs)
+    freed.insert(const_cast<uint8_t *>(input.bytes.data()));
   for (RankedTensorType type : resultTypes) {
     Descriptor desc(type.getRank());
     std::copy_n(resultBuffer.begin() + position, desc.words.size(),
@@ -298,13 +305,7 @@ bool CpuRunner::run(ArrayRef<npy::Array> inputs,
     for (int64_t d = 0; d < type.getRank(); ++d)
       result.shape.push_back(desc.size(d));
     copyStrided(desc, npy::dtypeSize(result.dtype), result.bytes);
-    // Results are owned by the caller (the deallocation pipeline copies any
-    // argument that would be returned), so free them unless one aliases an
-    // input anyway.
-    bool aliasesInput = llvm::any_of(inputs, [&](const npy::Array &input) {
-      return input.bytes.data() == desc.allocated();
-    });
-    if (!aliasesInput)
+    if (freed.insert(desc.allocated()).second)
       std::free(desc.allocated());
     results.push_back(std::move(result));
   }
