@@ -788,7 +788,10 @@ OwningOpRef<ModuleOp> mixc::importOnnxFile(StringRef path, MLIRContext *context,
         return nullptr;
       }
     } catch (const std::exception &exception) {
-      error = std::string("not a valid ONNX text model: ") + exception.what();
+      // std::stof / std::stoll failures: a literal it could not read.
+      error = std::string("not a valid ONNX text model: a literal could not "
+                          "be read (") +
+              exception.what() + ")";
       return nullptr;
     }
   } else if (!model.ParseFromArray((*file)->getBufferStart(),
