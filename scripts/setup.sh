@@ -11,6 +11,7 @@ PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libxgboost-dev libonnx-dev libonnx-testdata python3-onnx
   libprotobuf-dev protobuf-compiler googletest libgtest-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

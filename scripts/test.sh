@@ -23,6 +23,12 @@ failed = sum(1 for c in cases if c.find("failure") is not None)
 skipped = sum(1 for c in cases if c.find("skipped") is not None)
 print(f"== lit: {len(cases) - failed - skipped} passed, {failed} failed, {skipped} unsupported, of {len(cases)}")
 PY
-unit=$(ctest --test-dir build -N -E '^lit$' | sed -n 's/^Total Tests: //p')
+unit=$(ctest --test-dir build -N -E '^(lit|onnx-backend)$' | sed -n 's/^Total Tests: //p')
 echo "== GoogleTest: ${unit:-0} tests (each a ctest entry above)"
+grep -h "^onnx-backend-test:" build/Testing/Temporary/LastTest.log 2>/dev/null |
+  sed 's/^/== ONNX backend /' || true
+
+# The ONNX importer under libFuzzer + AddressSanitizer, for a bounded time.
+echo "== fuzzing the ONNX importer (${MIXC_FUZZ_SECONDS:-60} s)"
+scripts/fuzz.sh "${MIXC_FUZZ_SECONDS:-60}" || status=1
 exit $status

@@ -25,3 +25,11 @@
 // PROTO: error: not a valid ONNX model (protobuf parse failed)
 // RUN: %expect-exit 1 mixc-translate --import-onnx %t.missing.onnx 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: cannot open input file '{{.*}}missing.onnx': No such file or directory
+
+// Inputs the fuzzer found (scripts/fuzz.sh): each once crashed the importer.
+// RUN: %expect-exit 1 mixc-translate --import-onnx %S/models/errors/fuzz-concat-scalar.onnx 2>&1 | FileCheck %s --check-prefix=SCALAR
+// SCALAR: error: node '/attn/Concat' (Concat, opset 17): axis 0 is out of range for rank 0
+// RUN: %expect-exit 1 mixc-translate --import-onnx %S/models/errors/fuzz-missing-required-input.onnx 2>&1 | FileCheck %s --check-prefix=REQUIRED
+// REQUIRED: error: node 'CumSum_0' (CumSum, opset 14): required input 0 is missing (the op takes at least 2)
+// A Slice end of INT64_MAX ("to the end") hit DenseMap's reserved key.
+// RUN: %expect-exit 0 mixc-translate --import-onnx %S/models/errors/fuzz-slice-int64-max.onnx -o /dev/null

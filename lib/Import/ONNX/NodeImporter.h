@@ -137,6 +137,9 @@ struct OnnxOpDecl {
   int64_t maxOpset;
   NodeImportFn import;
   llvm::StringRef notes;
+  /// Required inputs, checked before the importer runs. -1: take it from
+  /// libonnx's schema (opsets up to 17); set it for ops newer than those.
+  int minInputs = -1;
 };
 
 /// The one table of supported ops, joined in OnnxOps.cpp from the rows each

@@ -36,6 +36,7 @@
 #include "llvm/Support/Path.h"
 
 #include <onnx/defs/parser.h>
+#include <onnx/defs/schema.h>
 
 using namespace mlir;
 using namespace mixc;
@@ -349,6 +350,20 @@ LogicalResult GraphImporter::importNode(OpBuilder &b,
   if (!decl) {
     error = describe() + ": not supported";
     return failure();
+  }
+  // Op importers rely on their required inputs being there.
+  int required = decl->minInputs;
+  if (required < 0)
+    if (const onnx::OpSchema *schema =
+            onnx::OpSchemaRegistry::Schema(node.op_type(), opset))
+      required = schema->min_input();
+  for (int i = 0; i < required; ++i) {
+    if (i >= node.input_size() || node.input(i).empty()) {
+      error = describe() + ": required input " + std::to_string(i) +
+              " is missing (the op takes at least " + std::to_string(required) +
+              ")";
+      return failure();
+    }
   }
   for (const std::string &input : node.input()) {
     if (!input.empty() && !values.count(input)) {
@@ -670,7 +685,7 @@ NodeContext::tensorToAttr(const onnx::TensorProto &tensor) {
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,
                                               StringRef what) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+  if (axis < -rank || axis >= rank)
     return fail(what + " " + Twine(axis) + " is out of range for rank " +
                 Twine(rank));
   return axis < 0 ? axis + rank : axis;

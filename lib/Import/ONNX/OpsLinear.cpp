@@ -810,7 +810,8 @@ ArrayRef<OnnxOpDecl> mixc::onnx_import::getLinearOps() {
       {"Attention", 23, 24, importAttention,
        "to mix.attention; 3-D (with q_num_heads/kv_num_heads) or 4-D inputs, "
        "GQA, is_causal, bool or float attn_mask; no past_key/past_value, "
-       "nonpad_kv_seqlen, softcap or outputs other than Y"},
+       "nonpad_kv_seqlen, softcap or outputs other than Y",
+       /*minInputs=*/3},
       {"Einsum", 12, 23, importEinsum,
        "explicit and implicit equations, '...', repeated letters; f16/bf16 "
        "accumulate in f32"},

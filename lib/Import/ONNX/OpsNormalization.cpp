@@ -1121,7 +1121,7 @@ ArrayRef<OnnxOpDecl> mixc::onnx_import::getNormalizationOps() {
        "2-D coercion: normalizes all dimensions from axis on"},
       {"LogSoftmax", 13, 23, importSoftmax<true>, "max-subtracted, in f32"},
       {"RMSNormalization", 23, 23, importRMSNormalization,
-       "computed in f32 (f64 for f64 or stash_type DOUBLE)"},
+       "computed in f32 (f64 for f64 or stash_type DOUBLE)", /*minInputs=*/2},
       {"ReduceL1", 1, 17, importReduce<ReduceKind::L1, 18>, kAxesAttr},
       {"ReduceL1", 18, 23, importReduce<ReduceKind::L1, 18>, kAxesInput},
       {"ReduceL2", 1, 17, importReduce<ReduceKind::L2, 18>, kAxesAttr},

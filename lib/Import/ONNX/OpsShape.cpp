@@ -19,13 +19,15 @@
 //  - Symbolic sizes: a run-time size is named by the tensor dimension it is
 //    the size of, so Reshape(x, [dim(x, 0), -1]) infers -1 and regroups
 //    dimensions with collapse_shape/expand_shape rather than tensor.reshape.
-// Where a rank would depend on run-time contents (Squeeze/Unsqueeze axes,
-// Slice axes, the length of a shape input), the importer fails and names
-// what must be known.
+// Shape-like inputs known only at run time are supported (Reshape with a
+// run-time shape becomes a tensor.reshape, Slice with run-time axes a
+// gather); only their lengths, which decide ranks, must be static.
 //
 //===----------------------------------------------------------------------===//
 
 #include "NodeImporter.h"
+
+#include <map>
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -43,13 +45,11 @@ using namespace mixc::onnx_import;
 
 namespace {
 
-/// Most elements a folded result may have. A result that holds run-time
-/// scalars (a tensor.from_elements) is kept shorter: shapes, not data.
+/// Most elements a folded result may have (as many as the importer keeps
+/// known for initializers). A result that holds run-time scalars (a
+/// tensor.from_elements) is kept shorter: shapes, not data.
 constexpr int64_t kFoldLimit = 4096;
 constexpr int64_t kPartialFoldLimit = 64;
-/// Constant nodes of more elements than this become dense resources, as
-/// initializers do, rather than inline dense attributes.
-constexpr int64_t kInlineConstantLimit = 16;
 
 std::string typeString(Type type) {
   std::string text;
@@ -185,7 +185,9 @@ private:
 
   OpBuilder &b;
   Location loc;
-  llvm::DenseMap<int64_t, Value> constants;
+  // Keyed by any int64 (INT64_MAX means "to the end" in Slice), so not a
+  // DenseMap, which reserves its largest keys.
+  std::map<int64_t, Value> constants;
 };
 
 /// Constant values as attributes, so that types built from sizes and the
@@ -781,14 +783,14 @@ LogicalResult importConstant(NodeContext &node) {
     return node.fail("needs a value, value_float(s) or value_int(s) "
                      "attribute (strings are not supported)");
   }
+  // Small contents are known and inline; large ones (weights exported as
+  // Constant nodes) live in a resource blob, as initializers do.
   int64_t count = value.getNumElements();
   DenseElementsAttr known = count <= kFoldLimit ? value : DenseElementsAttr();
-  if (count <= kInlineConstantLimit || value.isSplat() ||
-      value.getElementType().isInteger(1)) {
+  if (known || value.isSplat() || value.getElementType().isInteger(1)) {
     node.setOutput(0, arith::ConstantOp::create(b, node.loc(), value), known);
     return success();
   }
-  // Large contents live in a resource blob, as initializers do.
   auto type = cast<ShapedType>(value.getType());
   size_t alignment = std::max<size_t>((type.getElementTypeBitWidth() + 7) / 8,
                                       alignof(int64_t));
@@ -960,8 +962,9 @@ LogicalResult importReshape(NodeContext &node) {
     else if (otherProduct.terms.empty() &&
              (otherProduct.factor == 0 || knownCount))
       return node.fail("cannot infer -1: the other sizes multiply to " +
-                       Twine(otherProduct.factor) + ", which does not divide " +
-                       (knownCount ? Twine(*knownCount) : Twine("the size")));
+                       Twine(otherProduct.factor) +
+                       ", which does not divide the element count " +
+                       std::to_string(knownCount.value_or(0)));
     else
       sizes[inferred] = math.floorDiv(count, math.product(others));
   } else if (!maybeInferred.empty()) {
@@ -1430,6 +1433,9 @@ LogicalResult importConcat(NodeContext &node) {
   Value result = tensor::EmptyOp::create(b, node.loc(), normalized(sizes),
                                          firstType.getElementType());
   for (auto [k, i] : llvm::enumerate(inputs)) {
+    // Empty inputs add nothing (and their offset may be the end).
+    if (llvm::is_contained(node.inputType(i).getShape(), 0))
+      continue;
     SmallVector<OpFoldResult> at(rank, b.getIndexAttr(0));
     at[*axis] = offsets[k];
     result = tensor::InsertSliceOp::create(
@@ -1863,27 +1869,36 @@ LogicalResult importRange(NodeContext &node) {
                     delta = node.constantInput(2);
   OpFoldResult count;
   if (start && limit && delta) {
-    auto scalar = [&](DenseElementsAttr attr) {
-      Attribute element = *attr.getValues<Attribute>().begin();
-      if (auto f = dyn_cast<FloatAttr>(element))
-        return f.getValueAsDouble();
-      return double(cast<IntegerAttr>(element).getValue().getSExtValue());
+    auto element = [](DenseElementsAttr attr) {
+      return *attr.getValues<Attribute>().begin();
     };
-    double s = scalar(start), l = scalar(limit), d = scalar(delta);
-    if (d == 0)
-      return node.fail("delta is 0");
-    int64_t n = isFloat ? int64_t(std::ceil((l - s) / d))
-                        : ::ceilDiv(int64_t(l) - int64_t(s), int64_t(d));
-    n = std::max<int64_t>(n, 0);
-    auto type = RankedTensorType::get({n}, elementType);
+    auto asInt = [&](DenseElementsAttr attr) {
+      return cast<IntegerAttr>(element(attr)).getValue().getSExtValue();
+    };
+    auto asDouble = [&](DenseElementsAttr attr) {
+      return cast<FloatAttr>(element(attr)).getValueAsDouble();
+    };
+    int64_t n;
+    SmallVector<Attribute> elements;
+    if (isFloat) {
+      double s = asDouble(start), l = asDouble(limit), d = asDouble(delta);
+      if (d == 0)
+        return node.fail("delta is 0");
+      n = std::max<int64_t>(int64_t(std::ceil((l - s) / d)), 0);
+      for (int64_t i = 0; i < n && n <= kFoldLimit; ++i)
+        elements.push_back(scalarAttr(elementType, s + i * d));
+    } else {
+      int64_t s = asInt(start), l = asInt(limit), d = asInt(delta);
+      if (d == 0)
+        return node.fail("delta is 0");
+      n = std::max<int64_t>(::ceilDiv(l - s, d), 0);
+      for (int64_t i = 0; i < n && n <= kFoldLimit; ++i)
+        elements.push_back(IntegerAttr::get(elementType, s + i * d));
+    }
     if (n <= kFoldLimit) {
-      SmallVector<Attribute> elements;
-      for (int64_t i = 0; i < n; ++i)
-        elements.push_back(
-            isFloat
-                ? scalarAttr(elementType, s + i * d)
-                : IntegerAttr::get(elementType, int64_t(s) + i * int64_t(d)));
-      node.setConstantOutput(0, DenseElementsAttr::get(type, elements));
+      node.setConstantOutput(
+          0, DenseElementsAttr::get(RankedTensorType::get({n}, elementType),
+                                    elements));
       return success();
     }
     count = b.getIndexAttr(n);
@@ -2125,25 +2140,28 @@ LogicalResult importPad(NodeContext &node) {
 } // namespace
 
 ArrayRef<OnnxOpDecl> mixc::onnx_import::getShapeOps() {
+  // Shape-like inputs (shapes, starts, pads, repeats, axes) may be run-time
+  // values unless noted; their lengths must be static.
   static const OnnxOpDecl rows[] = {
       {"Concat", 1, 23, importConcat, ""},
       {"Constant", 1, 23, importConstant,
        "value, value_float(s), value_int(s); not sparse_value or strings"},
       {"ConstantOfShape", 9, 23, importConstantOfShape, ""},
-      {"Expand", 8, 23, importExpand, "shape of static length"},
+      {"Expand", 8, 23, importExpand, ""},
       {"Flatten", 1, 23, importFlatten, ""},
       {"Gather", 1, 23, importGather, ""},
       {"GatherElements", 11, 23, importGatherElements, ""},
       {"Pad", 2, 23, importPad,
-       "constant, reflect, edge, wrap; pads of static length; axes known"},
+       "modes constant, reflect, edge, wrap; axes (opset 18) known at import "
+       "time"},
       {"Range", 11, 23, importRange, ""},
-      {"Reshape", 5, 23, importReshape, "shape of static length"},
+      {"Reshape", 5, 23, importReshape, ""},
       {"Shape", 1, 23, importShape, ""},
       {"Size", 1, 23, importSize, ""},
       {"Slice", 1, 23, importSlice, ""},
       {"Split", 2, 23, importSplit, ""},
       {"Squeeze", 1, 23, importSqueeze, ""},
-      {"Tile", 6, 23, importTile, "repeats of static length"},
+      {"Tile", 6, 23, importTile, ""},
       {"Transpose", 1, 23, importTranspose, ""},
       {"Unsqueeze", 1, 23, importUnsqueeze, ""},
   };

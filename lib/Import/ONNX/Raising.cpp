@@ -468,8 +468,8 @@ public:
       return false;
     // Second product: out[b,s,l] = sum_r w2[l,s,r] * t[b,l,r].
     const onnx::NodeProto *second = producer(out.input(0));
-    std::optional<EinsumRoles> roles2 = second ? einsumRoles(*second)
-                                               : std::nullopt;
+    std::optional<EinsumRoles> roles2 =
+        second ? einsumRoles(*second) : std::nullopt;
     if (!roles2 || !isSecondProduct(*roles2))
       return false;
     std::string w2 = second->input(roles2->weightOperand);
@@ -484,8 +484,8 @@ public:
     std::string u = skipReshapes(transpose->input(0));
     // First product: u[b,k,q] = sum_p w1[k,q,p] * x3[b,k,p].
     const onnx::NodeProto *first = producer(u);
-    std::optional<EinsumRoles> roles1 = first ? einsumRoles(*first)
-                                              : std::nullopt;
+    std::optional<EinsumRoles> roles1 =
+        first ? einsumRoles(*first) : std::nullopt;
     if (!roles1 || !isFirstProduct(*roles1))
       return false;
     std::string w1 = first->input(roles1->weightOperand);
