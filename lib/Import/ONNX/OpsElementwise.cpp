@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "NodeImporter.h"
+#include "ScalarMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -113,40 +114,13 @@ Value demote(OpBuilder &b, Location loc, Value value, Type type) {
   return arith::TruncFOp::create(b, loc, type, value);
 }
 
-// Arithmetic on floats or signed integers alike.
-Value add(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isFloat(x))
-    return arith::AddFOp::create(b, loc, x, y);
-  return arith::AddIOp::create(b, loc, x, y);
-}
-Value sub(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isFloat(x))
-    return arith::SubFOp::create(b, loc, x, y);
-  return arith::SubIOp::create(b, loc, x, y);
-}
-Value mul(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isFloat(x))
-    return arith::MulFOp::create(b, loc, x, y);
-  return arith::MulIOp::create(b, loc, x, y);
-}
-/// Integer division truncates toward zero (C, and ONNX's reference: the
-/// quotient cast back to the integer type); by zero it is undefined.
-Value div(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isFloat(x))
-    return arith::DivFOp::create(b, loc, x, y);
-  return arith::DivSIOp::create(b, loc, x, y);
-}
-/// Max and min propagate NaN, as numpy.maximum and numpy.minimum do.
-Value max(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isFloat(x))
-    return arith::MaximumFOp::create(b, loc, x, y);
-  return arith::MaxSIOp::create(b, loc, x, y);
-}
-Value min(OpBuilder &b, Location loc, Value x, Value y) {
-  if (isFloat(x))
-    return arith::MinimumFOp::create(b, loc, x, y);
-  return arith::MinSIOp::create(b, loc, x, y);
-}
+using scalar::add;
+using scalar::div;
+using scalar::max;
+using scalar::min;
+using scalar::mul;
+using scalar::sub;
+
 /// Comparison; floats compare ordered (false when either is NaN), integers
 /// signed, booleans (only for equality) as bits.
 Value compare(OpBuilder &b, Location loc, arith::CmpFPredicate floatPredicate,

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "NodeImporter.h"
+#include "ScalarMath.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -107,37 +108,6 @@ TypedAttr scalarAttr(Type type, double value) {
 
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   return arith::ConstantOp::create(b, loc, scalarAttr(type, value));
-}
-
-Value addScalars(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  if (isa<FloatType>(lhs.getType()))
-    return arith::AddFOp::create(b, loc, lhs, rhs);
-  return arith::AddIOp::create(b, loc, lhs, rhs);
-}
-
-Value mulScalars(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  if (isa<FloatType>(lhs.getType()))
-    return arith::MulFOp::create(b, loc, lhs, rhs);
-  return arith::MulIOp::create(b, loc, lhs, rhs);
-}
-
-/// max/min; NaN wins for floats, as numpy's max and min. i1 is unsigned.
-Value maxScalars(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  Type type = lhs.getType();
-  if (isa<FloatType>(type))
-    return arith::MaximumFOp::create(b, loc, lhs, rhs);
-  if (type.isInteger(1))
-    return arith::MaxUIOp::create(b, loc, lhs, rhs);
-  return arith::MaxSIOp::create(b, loc, lhs, rhs);
-}
-
-Value minScalars(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  Type type = lhs.getType();
-  if (isa<FloatType>(type))
-    return arith::MinimumFOp::create(b, loc, lhs, rhs);
-  if (type.isInteger(1))
-    return arith::MinUIOp::create(b, loc, lhs, rhs);
-  return arith::MinSIOp::create(b, loc, lhs, rhs);
 }
 
 /// The product of `sizes` (index values or attributes) as an index value.
@@ -483,13 +453,13 @@ Value reduce(NodeContext &node, ReduceKind kind, Value input,
         });
   };
   auto sum = [](OpBuilder &b, Location loc, Value x, Value acc) {
-    return addScalars(b, loc, acc, x);
+    return scalar::add(b, loc, acc, x);
   };
   auto sumSquares = [](OpBuilder &b, Location loc, Value x, Value acc) {
-    return addScalars(b, loc, acc, mulScalars(b, loc, x, x));
+    return scalar::add(b, loc, acc, scalar::mul(b, loc, x, x));
   };
   auto maximum = [](OpBuilder &b, Location loc, Value x, Value acc) {
-    return maxScalars(b, loc, acc, x);
+    return scalar::max(b, loc, acc, x);
   };
 
   Value result;
@@ -502,7 +472,7 @@ Value reduce(NodeContext &node, ReduceKind kind, Value input,
     break;
   case ReduceKind::Prod:
     result = reduceWith(1, [](OpBuilder &b, Location loc, Value x, Value acc) {
-      return mulScalars(b, loc, acc, x);
+      return scalar::mul(b, loc, acc, x);
     });
     break;
   case ReduceKind::Max:
@@ -511,7 +481,7 @@ Value reduce(NodeContext &node, ReduceKind kind, Value input,
   case ReduceKind::Min:
     result =
         reduceWith(kInf, [](OpBuilder &b, Location loc, Value x, Value acc) {
-          return minScalars(b, loc, acc, x);
+          return scalar::min(b, loc, acc, x);
         });
     break;
   case ReduceKind::L1:
@@ -519,7 +489,7 @@ Value reduce(NodeContext &node, ReduceKind kind, Value input,
       Value magnitude = isa<FloatType>(x.getType())
                             ? Value(math::AbsFOp::create(b, loc, x))
                             : Value(math::AbsIOp::create(b, loc, x));
-      return addScalars(b, loc, acc, magnitude);
+      return scalar::add(b, loc, acc, magnitude);
     });
     break;
   case ReduceKind::L2:
@@ -556,7 +526,7 @@ Value reduce(NodeContext &node, ReduceKind kind, Value input,
     // gives -inf, -inf and +inf without computing inf - inf.
     Value max =
         reduceWith(-kInf, [](OpBuilder &b, Location loc, Value x, Value acc) {
-          return maxScalars(b, loc, acc, x);
+          return scalar::max(b, loc, acc, x);
         });
     Value shift = mapTensor(
         tb, max, accType, [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -695,8 +665,8 @@ template <bool isMax> LogicalResult importArgExtreme(NodeContext &node) {
       buildReduction(tb, {input}, {}, dims, valueType, isMax ? -kInf : kInf,
                      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                        Value x = convertScalar(b, loc, args[0], valueType);
-                       return isMax ? maxScalars(b, loc, args[1], x)
-                                    : minScalars(b, loc, args[1], x);
+                       return isMax ? scalar::max(b, loc, args[1], x)
+                                    : scalar::min(b, loc, args[1], x);
                      });
   // Indices that do not hold the extreme propose the reduction's identity.
   double none = selectLast ? -1 : kInf;
@@ -747,7 +717,7 @@ Value buildSoftmax(NodeContext &node, Value input, const ReducedDims &dims,
   Value max = buildReduction(
       tb, {input}, {}, dims, computeType, -kInf,
       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-        return maxScalars(b, loc, args[1], element(b, loc, args[0]));
+        return scalar::max(b, loc, args[1], element(b, loc, args[0]));
       });
   Value sum = buildReduction(
       tb, {input}, {max}, dims, computeType, 0,
@@ -990,8 +960,8 @@ Value buildCumSum(NodeContext &node, Value input, int64_t axis, bool exclusive,
         Value next = buildBroadcastMap(
             inner, {slice, running}, {}, none, accType,
             [&](OpBuilder &b, Location loc, ValueRange args) {
-              return addScalars(b, loc, args[1],
-                                convertScalar(b, loc, args[0], accType));
+              return scalar::add(b, loc, args[1],
+                                 convertScalar(b, loc, args[0], accType));
             });
         Value emitted =
             convertTensor(inner, exclusive ? running : next, elementType);
