@@ -8,7 +8,7 @@ scripts/setup.sh
 
 echo "== running tests"
 status=0
-rm -f build/test/lit-results.xml
+rm -f build/test/lit-results.xml build/test/Import/*.summary
 ctest --test-dir build --output-on-failure -j "$(nproc)" || status=$?
 
 # ctest runs the whole lit suite as one entry; count lit's own results.
@@ -23,10 +23,9 @@ failed = sum(1 for c in cases if c.find("failure") is not None)
 skipped = sum(1 for c in cases if c.find("skipped") is not None)
 print(f"== lit: {len(cases) - failed - skipped} passed, {failed} failed, {skipped} unsupported, of {len(cases)}")
 PY
-unit=$(ctest --test-dir build -N -E '^(lit|onnx-backend)$' | sed -n 's/^Total Tests: //p')
+unit=$(ctest --test-dir build -N -E '^(lit|onnx-.*)$' | sed -n 's/^Total Tests: //p')
 echo "== GoogleTest: ${unit:-0} tests (each a ctest entry above)"
-grep -h "^onnx-backend-test:" build/Testing/Temporary/LastTest.log 2>/dev/null |
-  sed 's/^/== ONNX backend /' || true
+cat build/test/Import/*.summary 2>/dev/null | sed 's/^onnx-backend-test: /== ONNX: /' || true
 
 # The ONNX importer under libFuzzer + AddressSanitizer, for a bounded time.
 echo "== fuzzing the ONNX importer (${MIXC_FUZZ_SECONDS:-60} s)"

@@ -57,6 +57,9 @@ static cl::opt<bool> updateAllowList(
     cl::desc("Rewrite --allow-list with the cases that pass in this run"));
 static cl::opt<std::string>
     docFile("write-doc", cl::desc("Write the supported-ops table (markdown)"));
+static cl::opt<std::string>
+    totalsFile("totals-file",
+               cl::desc("Also write the one-line totals to this file"));
 static cl::opt<bool> verbose("v", cl::desc("Print every case"));
 static cl::opt<unsigned> timeLimit("time-limit", cl::init(120),
                                    cl::desc("Seconds per case"));
@@ -328,9 +331,14 @@ int main(int argc, char **argv) {
     else
       ++counts.unsupported, ++unsupported;
   }
-  llvm::outs() << "onnx-backend-test: " << passed << " passed, " << failed
-               << " failed, " << unsupported << " unsupported, of "
-               << results.size() << " cases\n";
+  std::string totals = "onnx-backend-test: " + std::to_string(passed) +
+                       " passed, " + std::to_string(failed) + " failed, " +
+                       std::to_string(unsupported) + " unsupported, of " +
+                       std::to_string(results.size()) + " cases in " +
+                       dataDir.getValue();
+  llvm::outs() << totals << "\n";
+  if (!totalsFile.empty())
+    std::ofstream(totalsFile) << totals << "\n";
   // One row per op: its opset ranges, and its notes (each prefixed with its
   // range when the op has several).
   std::map<std::string, std::vector<OnnxOpSupport>> decls;
