@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds mixc (installing what is missing) and runs examples/mixers.mlir as far
-# as the pipeline goes today: parse and verify the mix ops, decompose them to
-# linalg (the reference semantics), JIT-run the block on the CPU, and check an
-# attention op against an independent NumPy implementation. GPU code
-# generation is not built yet.
+# Builds mixc (installing what is missing) and runs the pipeline as far as it
+# goes today: parse and verify mix ops, decompose them to linalg (the reference
+# semantics), JIT-run on the CPU, check attention against NumPy, and import a
+# GPT block exported by PyTorch, raising its attention to mix.attention and
+# matching onnxruntime's output. GPU code generation is not built yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -40,6 +40,15 @@ python3 test/Execution/Inputs/attention_reference.py "$out/numpy"
 "$bin/mixc-run" test/Execution/mixc-run.mlir --input "$out/numpy/q.npy" \
   --input "$out/numpy/k.npy" --input "$out/numpy/v.npy" \
   --expect "$out/numpy/out.npy" --rtol 1e-5 --atol 1e-6
+
+echo
+echo "== 6. ONNX: a GPT block exported by PyTorch 2.11 (LayerNorm, fused QKV, causal attention, GELU MLP)"
+gpt=test/Import/models/pytorch/gpt_block
+"$bin/mixc-translate" --import-onnx "$gpt/model.onnx" -o "$out/gpt_block.mlir"
+echo "   imported: $(grep -c 'linalg.generic' "$out/gpt_block.mlir") linalg.generic ops and:"
+grep -oE "mix\.attention [^:]*" "$out/gpt_block.mlir" | sed 's/^/   /' | cut -c1-110
+"$bin/mixc-run" "$out/gpt_block.mlir" --input "$gpt/input_0.npy" \
+  --expect "$gpt/output_0.npy" --rtol 1e-4 --atol 1e-5 | sed 's/^/   /'
 
 echo
 echo "Next in the pipeline (not built yet): schedules -> GPU kernels (PTX/cubin for sm_90a) -> libmixrt."
