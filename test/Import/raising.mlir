@@ -49,14 +49,19 @@
 // RUN: mixc-translate --import-onnx %S/models/raising/softmax_wrong_axis.onnxtext | FileCheck %s --check-prefix=PLAIN
 // PLAIN-NOT: mix.attention
 
+// A known mask that broadcasts along the rows is not causal, whatever it
+// holds, and no mix.attention bias either: the graph stays plain.
+// RUN: mixc-translate --import-onnx %S/models/raising/row_mask_not_causal.onnxtext | FileCheck %s --check-prefix=ROW
+// ROW-NOT: mix.attention
+
 // RUN: rm -rf %t.cmp && mkdir -p %t.cmp
-// RUN: for m in where_keep_causal add_runtime_bias rank3_no_mask; do \
+// RUN: for m in where_keep_causal add_runtime_bias rank3_no_mask row_mask_not_causal; do \
 // RUN:   mixc-translate --import-onnx %S/models/raising/$m.onnxtext -o %t.cmp/$m.raised.mlir && \
 // RUN:   mixc-translate --import-onnx --onnx-raise=false %S/models/raising/$m.onnxtext -o %t.cmp/$m.plain.mlir && \
 // RUN:   mixc-run %t.cmp/$m.plain.mlir --random-inputs 5 --output-dir %t.cmp/$m > /dev/null && \
 // RUN:   mixc-run %t.cmp/$m.raised.mlir --random-inputs 5 --expect %t.cmp/$m/result0.npy --rtol 1e-5 --atol 1e-6 || exit 1; \
 // RUN: done | FileCheck %s --check-prefix=SAME
-// SAME-COUNT-3: result0: max abs error {{.*}}: ok
+// SAME-COUNT-4: result0: max abs error {{.*}}: ok
 
 // Monarch (M2 reference form, TorchScript exporter): Reshape -> Einsum ->
 // Reshape -> Reshape -> Transpose -> Einsum -> Reshape.

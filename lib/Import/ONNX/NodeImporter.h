@@ -156,9 +156,10 @@ llvm::ArrayRef<OnnxOpDecl> getLinearOps();
 const OnnxOpDecl *lookupOnnxOp(llvm::StringRef opType, int64_t opset);
 
 /// Raising (Raising.cpp): imports `node` as the mix op that the subgraph it
-/// ends computes, when it matches (the output MatMul of softmax attention).
-/// Returns true when it did; false, having emitted nothing, when the pattern
-/// does not match; failure on an error.
+/// ends computes, when it matches (the output MatMul of softmax attention,
+/// the final Reshape of a Monarch product). Returns true when it did; false
+/// when the pattern does not match (ops it built on the way are left unused
+/// and erased with the dead code after import); failure on an error.
 mlir::FailureOr<bool> raiseNode(NodeContext &node);
 
 } // namespace mixc::onnx_import

@@ -128,6 +128,7 @@ public:
     if (axis != -1 && axis != probsType.getRank() - 1)
       return false;
 
+    scoresType = probsType;
     std::string scores = softmax->input(0);
     if (!peelMask(scores))
       return false;
@@ -210,10 +211,27 @@ private:
     return true;
   }
 
+  /// Whether `type` is [.., Lq, Lk] with exactly the score matrix's static
+  /// sizes: a mask that broadcasts along a row or column is never causal.
+  bool coversScores(Type type) {
+    auto shaped = dyn_cast<RankedTensorType>(type);
+    int64_t rank = scoresType.getRank();
+    if (!shaped || shaped.getRank() < 2 || rank < 2)
+      return false;
+    for (int64_t d = 1; d <= 2; ++d) {
+      int64_t size = shaped.getDimSize(shaped.getRank() - d);
+      if (ShapedType::isDynamic(size) ||
+          size != scoresType.getDimSize(rank - d))
+        return false;
+    }
+    return true;
+  }
+
   /// A boolean mask; `negate` when true means "masked out".
   void classifyKeep(StringRef name, bool negate) {
     if (DenseElementsAttr constant = known(name)) {
-      if (isCausalMask(constant,
+      if (coversScores(constant.getType()) &&
+          isCausalMask(constant,
                        [&](double v) { return (v != 0) != negate; })) {
         mask.causal = true;
         return;
@@ -236,7 +254,8 @@ private:
   /// An additive mask: causal when it is 0 on and below the diagonal and
   /// masking above, known or built as Where(Equal(Trilu(ones), 0), -inf, 0).
   void classifyAdditive(StringRef name) {
-    if (DenseElementsAttr constant = known(name)) {
+    if (DenseElementsAttr constant = known(name);
+        constant && coversScores(constant.getType())) {
       bool zeroBelow = isCausalMask(constant, [](double v) { return v == 0; });
       bool maskAbove =
           isCausalMask(constant, [](double v) { return !isMaskingValue(v); });
@@ -264,7 +283,8 @@ private:
         uniformValue(known(equal->input(1))) != 0.0)
       return false;
     const onnx::NodeProto *trilu = producer(equal->input(0));
-    if (!trilu || trilu->op_type() != "Trilu" || trilu->input_size() > 1)
+    if (!trilu || trilu->op_type() != "Trilu" || trilu->input_size() > 1 ||
+        !coversScores(node.valueNamed(trilu->output(0)).value.getType()))
       return false;
     for (const auto &attribute : trilu->attribute())
       if (attribute.name() == "upper" && attribute.i() != 0)
@@ -420,6 +440,7 @@ private:
   }
 
   NodeContext &node;
+  RankedTensorType scoresType;
   std::string query, keyT, value;
   double scale = 1.0;
   Mask mask;
