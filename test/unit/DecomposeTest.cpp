@@ -507,6 +507,18 @@ public:
   }
 
   /// Compares `actual` with `expected` (shape and relative L2 error) and
+  /// The check of a case with one result, compared with `expected` within
+  /// `tolerance` (relative L2) and recorded under `typeKey`.
+  Check expectOneResultClose(std::string what, std::string typeKey,
+                             double tolerance, Tensor expected) {
+    return [this, what, typeKey, tolerance,
+            expected](const std::vector<npy::Array> &results) {
+      if (results.size() != 1u)
+        return fail("wrong number of results");
+      expectClose(what, typeKey, tolerance, results[0], expected);
+    };
+  }
+
   /// records the error under `typeKey`.
   void expectClose(const std::string &what, const std::string &typeKey,
                    double tolerance, const npy::Array &actual,
@@ -1135,13 +1147,8 @@ TEST(DecomposeProperty, LinearAttention) {
 
     Tensor expected = ref::linearAttention(q, k, v, options);
     const std::string key = typeKey(cls, outElem);
-    return [&runner, expected, key,
-            outElem](const std::vector<npy::Array> &results) {
-      if (results.size() != 1u)
-        return runner.fail("wrong number of results");
-      runner.expectClose("output", key, toleranceFor(outElem), results[0],
-                         expected);
-    };
+    return runner.expectOneResultClose("output", key, toleranceFor(outElem),
+                                       expected);
   });
 }
 
@@ -1254,12 +1261,7 @@ TEST(DecomposeProperty, SelectiveScan) {
 
     Tensor expected = ref::selectiveScan(x, delta, A, Bm, Cm, options);
     const std::string key = mlirName(cls);
-    return
-        [&runner, expected, key, cls](const std::vector<npy::Array> &results) {
-          if (results.size() != 1u)
-            return runner.fail("wrong number of results");
-          runner.expectClose("y", key, toleranceFor(cls), results[0], expected);
-        };
+    return runner.expectOneResultClose("y", key, toleranceFor(cls), expected);
   });
 }
 
@@ -1355,12 +1357,7 @@ TEST(DecomposeProperty, SSD) {
 
     Tensor expected = ref::ssd(x, dt, A, Bm, Cm, options);
     const std::string key = mlirName(cls);
-    return
-        [&runner, expected, key, cls](const std::vector<npy::Array> &results) {
-          if (results.size() != 1u)
-            return runner.fail("wrong number of results");
-          runner.expectClose("y", key, toleranceFor(cls), results[0], expected);
-        };
+    return runner.expectOneResultClose("y", key, toleranceFor(cls), expected);
   });
 }
 
@@ -1423,12 +1420,8 @@ TEST(DecomposeProperty, Monarch) {
 
     Tensor expected = ref::monarch(x, first, second);
     const std::string key = typeKey(cls, outElem);
-    return [&runner, expected, key,
-            outElem](const std::vector<npy::Array> &results) {
-      if (results.size() != 1u)
-        return runner.fail("wrong number of results");
-      runner.expectClose("y", key, toleranceFor(outElem), results[0], expected);
-    };
+    return runner.expectOneResultClose("y", key, toleranceFor(outElem),
+                                       expected);
   });
 }
 
