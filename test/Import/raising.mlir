@@ -1,6 +1,8 @@
-// Softmax attention in ONNX graphs becomes one mix.attention and Monarch
-// Mixer's einsum form one mix.monarch, computing what the plain graph computes. The PyTorch models (models/pytorch, made by
-// models/export_pytorch_models.py) carry onnxruntime's outputs.
+// Softmax attention in ONNX graphs becomes one mix.attention, the quadratic
+// form of Mamba-2's SSD one mix.ssd and Monarch Mixer's einsum form one
+// mix.monarch, each computing what the plain graph computes. The PyTorch models
+// (models/pytorch, made by models/export_pytorch_models.py) carry
+// onnxruntime's outputs.
 
 // TorchScript exporter, manual attention: tril buffer -> Where(mask == 0, -inf, S).
 // RUN: mixc-translate --import-onnx %S/models/pytorch/gpt_block/model.onnx -o %t.manual.mlir
@@ -54,14 +56,30 @@
 // RUN: mixc-translate --import-onnx %S/models/raising/row_mask_not_causal.onnxtext | FileCheck %s --check-prefix=ROW
 // ROW-NOT: mix.attention
 
+// SSD in its quadratic form: a causal decay mask (Where before Exp, or a 0/1
+// factor after it) becomes one mix.ssd with layout transposes around it. A
+// strictly-lower mask, or x scaled by another dt than the decay's, is a
+// different function: the graph stays plain.
+// RUN: mixc-translate --import-onnx %S/models/raising/ssd_where_causal.onnxtext | FileCheck %s --check-prefix=SSD1
+// SSD1: func.func @main(%arg0: tensor<2x3x6x4xf32>, %arg1: tensor<2x3x6xf32>, %arg2: tensor<2x1x6x5xf32>, %arg3: tensor<2x1x6x5xf32>)
+// SSD1: %[[A:.+]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<3x1xf32> into tensor<3xf32>
+// SSD1: mix.ssd %{{.*}}, %{{.*}}, %[[A]], %{{.*}}, %{{.*}} : (tensor<2x6x3x4xf32>, tensor<2x6x3xf32>, tensor<3xf32>, tensor<2x6x1x5xf32>, tensor<2x6x1x5xf32>) -> tensor<2x6x3x4xf32>
+// SSD1-NOT: math.exp
+// RUN: mixc-translate --import-onnx %S/models/raising/ssd_mask_multiply.onnxtext | FileCheck %s --check-prefix=SSD3
+// SSD3: mix.ssd {{.*}} tensor<2x6x3x5xf32>, tensor<2x6x3x5xf32>) -> tensor<2x6x3x4xf32>
+// RUN: mixc-translate --import-onnx %S/models/raising/ssd_strict_mask.onnxtext | FileCheck %s --check-prefix=NOSSD
+// RUN: mixc-translate --import-onnx %S/models/raising/ssd_two_dts.onnxtext | FileCheck %s --check-prefix=NOSSD
+// NOSSD-NOT: mix.ssd
+
 // RUN: rm -rf %t.cmp && mkdir -p %t.cmp
-// RUN: for m in where_keep_causal add_runtime_bias rank3_no_mask row_mask_not_causal; do \
+// RUN: for m in where_keep_causal add_runtime_bias rank3_no_mask row_mask_not_causal \
+// RUN:          ssd_where_causal ssd_mask_multiply ssd_strict_mask ssd_two_dts; do \
 // RUN:   mixc-translate --import-onnx %S/models/raising/$m.onnxtext -o %t.cmp/$m.raised.mlir && \
 // RUN:   mixc-translate --import-onnx --onnx-raise=false %S/models/raising/$m.onnxtext -o %t.cmp/$m.plain.mlir && \
 // RUN:   mixc-run %t.cmp/$m.plain.mlir --random-inputs 5 --output-dir %t.cmp/$m > /dev/null && \
 // RUN:   mixc-run %t.cmp/$m.raised.mlir --random-inputs 5 --expect %t.cmp/$m/result0.npy --rtol 1e-5 --atol 1e-6 || exit 1; \
 // RUN: done | FileCheck %s --check-prefix=SAME
-// SAME-COUNT-4: result0: max abs error {{.*}}: ok
+// SAME-COUNT-8: result0: max abs error {{.*}}: ok
 
 // Monarch (M2 reference form, TorchScript exporter): Reshape -> Einsum ->
 // Reshape -> Reshape -> Transpose -> Einsum -> Reshape.

@@ -17,6 +17,19 @@
 // plain ops of the matched chain are left dead and erased after import; when
 // anything does not fit, nothing is emitted and the MatMul imports as usual.
 //
+// The quadratic (one-chunk) form of Mamba-2's SSD, in head-major layout
+// ([B, H, L, *]), becomes one mix.ssd with the layout changes around it:
+//
+//   cs  = CumSum(Mul(dt [B,H,L], A [H,1]), axis=-1)
+//   seg = Sub(Unsqueeze(cs, -1), Unsqueeze(cs, -2))        cs[t] - cs[s]
+//   Lm  = Exp(Where(causal keep, seg, -inf)) | Mul(Exp(seg), causal 0/1)
+//   M   = Mul(MatMul(C [B,G,L,N], Transpose(B [B,G,L,N])), Lm)
+//   y   = MatMul(M, Mul(x [B,H,L,P], Unsqueeze(dt, -1)))
+//
+// which is y[t] = sum_{s<=t} C[t].B[s] exp(cs[t] - cs[s]) dt[s] x[s], the
+// op's definition with a = exp(dt A). Both uses of dt must be the same
+// value, the mask known and exactly causal, and G equal to 1 or H.
+//
 // The Monarch product as Monarch Mixer's reference writes it becomes one
 // mix.monarch (the einsum letters may be any; their roles are checked):
 //
@@ -103,6 +116,34 @@ struct Mask {
   Value bias; // additive, float
   Value keep; // boolean, true = attend (converted to a bias when emitted)
 };
+
+/// `value` with its dimensions permuted: result dim i is input dim perm[i].
+Value transposed(NodeContext &node, Value value, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(value.getType());
+  TensorBuilder tb = node.tensors();
+  SmallVector<OpFoldResult> inSizes = tb.dims(value), outSizes;
+  SmallVector<unsigned> inputMap(perm.size()), outputMap;
+  for (auto [i, from] : llvm::enumerate(perm)) {
+    outSizes.push_back(inSizes[from]);
+    inputMap[from] = i;
+    outputMap.push_back(i);
+  }
+  return tb.generic(
+      {value}, tb.empty(outSizes, type.getElementType()),
+      {inputMap, outputMap},
+      SmallVector<utils::IteratorType>(perm.size(),
+                                       utils::IteratorType::parallel),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+/// The `perm` attribute of a Transpose node (empty when absent).
+SmallVector<int64_t> permOf(const onnx::NodeProto &transpose) {
+  for (const auto &attribute : transpose.attribute())
+    if (attribute.name() == "perm")
+      return SmallVector<int64_t>(attribute.ints().begin(),
+                                  attribute.ints().end());
+  return {};
+}
 
 class AttentionMatcher {
 public:
@@ -320,10 +361,7 @@ private:
     int64_t rank = type.getRank();
     if (const onnx::NodeProto *transpose = producer(keyT)) {
       if (transpose->op_type() == "Transpose") {
-        SmallVector<int64_t> perm;
-        for (const auto &attribute : transpose->attribute())
-          if (attribute.name() == "perm")
-            perm.assign(attribute.ints().begin(), attribute.ints().end());
+        SmallVector<int64_t> perm = permOf(*transpose);
         bool swapsLast = int64_t(perm.size()) == rank;
         for (int64_t d = 0; swapsLast && d < rank; ++d)
           swapsLast =
@@ -333,18 +371,9 @@ private:
           return node.valueNamed(transpose->input(0)).value;
       }
     }
-    SmallVector<unsigned> in, out;
-    for (unsigned d = 0; d < rank; ++d)
-      in.push_back(d);
-    out = in;
-    std::swap(out[rank - 2], out[rank - 1]);
-    TensorBuilder tb = node.tensors();
-    SmallVector<OpFoldResult> sizes = tb.dims(kt);
-    std::swap(sizes[rank - 2], sizes[rank - 1]);
-    return tb.generic(
-        {kt}, tb.empty(sizes, type.getElementType()), {out, in},
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    SmallVector<int64_t> swapLast = llvm::to_vector(llvm::seq<int64_t>(rank));
+    std::swap(swapLast[rank - 2], swapLast[rank - 1]);
+    return transposed(node, kt, swapLast);
   }
 
   /// A boolean keep mask as an additive bias: 0 where kept, -inf elsewhere.
@@ -584,14 +613,6 @@ private:
     return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
   }
 
-  static SmallVector<int64_t> permOf(const onnx::NodeProto &transpose) {
-    for (const auto &attribute : transpose.attribute())
-      if (attribute.name() == "perm")
-        return SmallVector<int64_t>(attribute.ints().begin(),
-                                    attribute.ints().end());
-    return {};
-  }
-
   /// Follows Reshape producers back to the first non-Reshape value.
   std::string skipReshapes(std::string name) {
     while (const onnx::NodeProto *op = producer(name)) {
@@ -605,11 +626,233 @@ private:
   NodeContext &node;
 };
 
+
+class SsdMatcher {
+public:
+  explicit SsdMatcher(NodeContext &node) : node(node) {}
+
+  FailureOr<bool> match() {
+    const onnx::NodeProto &out = node.node();
+    if (out.op_type() != "MatMul" || !node.hasInput(0) || !node.hasInput(1))
+      return false;
+    // y = MatMul(M, Mul(x, Unsqueeze(dt, -1))).
+    const onnx::NodeProto *scaledX = producer(out.input(1));
+    if (!scaledX || scaledX->op_type() != "Mul")
+      return false;
+    for (int side = 0; side < 2 && dt.empty(); ++side)
+      if (auto inner = unsqueezedFrom(scaledX->input(side), /*axis=*/3)) {
+        dt = *inner;
+        x = scaledX->input(1 - side);
+      }
+    if (dt.empty())
+      return false;
+    // M = Mul(MatMul(C, Transpose(B)), Lm).
+    const onnx::NodeProto *weights = producer(out.input(0));
+    if (!weights || weights->op_type() != "Mul")
+      return false;
+    bool found = false;
+    for (int side = 0; side < 2 && !found; ++side)
+      found = matchScores(weights->input(side)) &&
+              matchDecay(weights->input(1 - side));
+    if (!found)
+      return false;
+    return emit();
+  }
+
+private:
+  const onnx::NodeProto *producer(StringRef name) {
+    return node.producerOf(name);
+  }
+  DenseElementsAttr known(StringRef name) {
+    return node.valueNamed(name).constant;
+  }
+  RankedTensorType typeOf(StringRef name) {
+    return dyn_cast<RankedTensorType>(node.valueNamed(name).value.getType());
+  }
+
+  /// The input of `Unsqueeze(input, axes=[axis])` producing a rank-4 `name`.
+  std::optional<std::string> unsqueezedFrom(StringRef name, int64_t axis) {
+    const onnx::NodeProto *op = producer(name);
+    RankedTensorType type = typeOf(name);
+    if (!op || op->op_type() != "Unsqueeze" || !type || type.getRank() != 4)
+      return std::nullopt;
+    SmallVector<int64_t> axes;
+    if (op->input_size() > 1) {
+      DenseElementsAttr constant = known(op->input(1));
+      if (!constant || !isa<IntegerType>(constant.getElementType()))
+        return std::nullopt;
+      for (const APInt &value : constant.getValues<APInt>())
+        axes.push_back(value.getSExtValue());
+    } else {
+      for (const auto &attribute : op->attribute())
+        if (attribute.name() == "axes")
+          axes.assign(attribute.ints().begin(), attribute.ints().end());
+    }
+    if (axes.size() != 1 || (axes[0] != axis && axes[0] != axis - 4))
+      return std::nullopt;
+    return op->input(0);
+  }
+
+  /// S = MatMul(C, Transpose<[0,1,3,2]>(B)).
+  bool matchScores(StringRef name) {
+    const onnx::NodeProto *matmul = producer(name);
+    if (!matmul || matmul->op_type() != "MatMul")
+      return false;
+    const onnx::NodeProto *transpose = producer(matmul->input(1));
+    if (!transpose || transpose->op_type() != "Transpose" ||
+        permOf(*transpose) != SmallVector<int64_t>{0, 1, 3, 2})
+      return false;
+    c = matmul->input(0);
+    b = transpose->input(0);
+    return true;
+  }
+
+  /// Lm = Exp(Where(causal, seg, -inf)) or Mul(Exp(seg), causal 0/1), with
+  /// seg = cs[t] - cs[s] and cs = CumSum(dt * A) over the length.
+  bool matchDecay(StringRef name) {
+    const onnx::NodeProto *op = producer(name);
+    if (!op)
+      return false;
+    std::string segment;
+    if (op->op_type() == "Mul") {
+      for (int side = 0; side < 2 && segment.empty(); ++side) {
+        const onnx::NodeProto *exp = producer(op->input(side));
+        if (exp && exp->op_type() == "Exp" &&
+            isCausal(op->input(1 - side), [](double v) { return v == 1; },
+                     [](double v) { return v == 0; }))
+          segment = exp->input(0);
+      }
+    } else if (op->op_type() == "Exp") {
+      const onnx::NodeProto *where = producer(op->input(0));
+      if (!where || where->op_type() != "Where")
+        return false;
+      auto keeps = [](double v) { return v != 0; };
+      auto drops = [](double v) { return v == 0; };
+      if (isMaskingValue(uniformValue(known(where->input(2)))) &&
+          isCausal(where->input(0), keeps, drops))
+        segment = where->input(1);
+      else if (isMaskingValue(uniformValue(known(where->input(1)))) &&
+               isCausal(where->input(0), drops, keeps))
+        segment = where->input(2);
+    }
+    return !segment.empty() && matchSegmentSum(segment);
+  }
+
+  /// Whether `name` is a known [L, L] mask (any leading unit dims) whose
+  /// entries pass `kept` on and below the diagonal and `dropped` above it.
+  bool isCausal(StringRef name, function_ref<bool(double)> kept,
+                function_ref<bool(double)> dropped) {
+    DenseElementsAttr mask = known(name);
+    if (!mask || mask.getType().getRank() < 2)
+      return false;
+    for (int64_t size : mask.getType().getShape().drop_back(2))
+      if (size != 1)
+        return false;
+    maskLength = mask.getType().getShape().back();
+    return mask.getType().getShape().drop_back().back() == maskLength &&
+           isCausalMask(mask, kept) &&
+           isCausalMask(mask, [&](double v) { return !dropped(v); });
+  }
+
+  /// seg = Sub(Unsqueeze(cs, -1), Unsqueeze(cs, -2)), cs = CumSum(dA, -1),
+  /// dA = Mul(dt, A) with the dt of x's scaling.
+  bool matchSegmentSum(StringRef name) {
+    const onnx::NodeProto *sub = producer(name);
+    if (!sub || sub->op_type() != "Sub")
+      return false;
+    std::optional<std::string> rows = unsqueezedFrom(sub->input(0), 3);
+    std::optional<std::string> cols = unsqueezedFrom(sub->input(1), 2);
+    if (!rows || !cols || *rows != *cols)
+      return false;
+    const onnx::NodeProto *cumsum = producer(*rows);
+    if (!cumsum || cumsum->op_type() != "CumSum")
+      return false;
+    for (const auto &attribute : cumsum->attribute())
+      if ((attribute.name() == "exclusive" || attribute.name() == "reverse") &&
+          attribute.i() != 0)
+        return false;
+    DenseElementsAttr axis = known(cumsum->input(1));
+    if (!axis || axis.getNumElements() != 1 ||
+        !isa<IntegerType>(axis.getElementType()))
+      return false;
+    int64_t axisValue = (*axis.getValues<APInt>().begin()).getSExtValue();
+    if (axisValue != 2 && axisValue != -1)
+      return false;
+    const onnx::NodeProto *decay = producer(cumsum->input(0));
+    if (!decay || decay->op_type() != "Mul")
+      return false;
+    for (int side = 0; side < 2 && a.empty(); ++side)
+      if (decay->input(side) == dt)
+        a = decay->input(1 - side);
+    return !a.empty();
+  }
+
+  /// Static sizes that differ (dynamic ones match anything).
+  static bool conflict(int64_t lhs, int64_t rhs) {
+    return !ShapedType::isDynamic(lhs) && !ShapedType::isDynamic(rhs) &&
+           lhs != rhs;
+  }
+
+  FailureOr<bool> emit() {
+    RankedTensorType xType = typeOf(x), dtType = typeOf(dt), aType = typeOf(a),
+                     bType = typeOf(b), cType = typeOf(c);
+    if (!xType || !dtType || !aType || !bType || !cType ||
+        xType.getRank() != 4 || dtType.getRank() != 3 || bType != cType ||
+        bType.getRank() != 4 || aType.getRank() < 2)
+      return false;
+    for (RankedTensorType type : {xType, dtType, aType, bType})
+      if (!isa<Float32Type, Float16Type, BFloat16Type>(type.getElementType()))
+        return false;
+    // x [B,H,L,P], dt [B,H,L], B = C [B,G,L,N] with G in {1, H}, A [.., H, 1]
+    // with unit leading dims, and the mask as long as the sequence.
+    int64_t heads = xType.getDimSize(1), length = xType.getDimSize(2);
+    int64_t groups = bType.getDimSize(1);
+    if (conflict(dtType.getDimSize(0), xType.getDimSize(0)) ||
+        conflict(dtType.getDimSize(1), heads) ||
+        conflict(dtType.getDimSize(2), length) ||
+        conflict(bType.getDimSize(0), xType.getDimSize(0)) ||
+        conflict(bType.getDimSize(2), length) || maskLength != length ||
+        ShapedType::isDynamic(groups) || (groups != 1 && groups != heads))
+      return false;
+    ArrayRef<int64_t> aShape = aType.getShape();
+    if (aShape.back() != 1 || conflict(aShape.drop_back().back(), heads) ||
+        llvm::any_of(aShape.drop_back(2), [](int64_t s) { return s != 1; }))
+      return false;
+
+    OpBuilder &builder = node.builder();
+    Location loc = node.loc();
+    // Head-major to the op's token-major layout, and back for the result.
+    Value xTokens = transposed(node, node.valueNamed(x).value, {0, 2, 1, 3});
+    Value dtTokens = transposed(node, node.valueNamed(dt).value, {0, 2, 1});
+    Value bTokens = transposed(node, node.valueNamed(b).value, {0, 2, 1, 3});
+    Value cTokens = transposed(node, node.valueNamed(c).value, {0, 2, 1, 3});
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(aType.getRank()));
+    Value aHeads = tensor::CollapseShapeOp::create(
+        builder, loc, node.valueNamed(a).value, {all});
+    auto ssd = mix::SSDOp::create(builder, loc, xTokens, dtTokens, aHeads,
+                                  bTokens, cTokens, /*D=*/Value());
+    if (failed(verify(ssd))) {
+      ssd.erase();
+      return false;
+    }
+    node.setOutput(0, transposed(node, ssd.getY(), {0, 2, 1, 3}));
+    return true;
+  }
+
+  NodeContext &node;
+  std::string x, dt, a, b, c;
+  int64_t maskLength = ShapedType::kDynamic;
+};
+
 } // namespace
 
 FailureOr<bool> onnx_import::raiseNode(NodeContext &node) {
   FailureOr<bool> attention = AttentionMatcher(node).match();
   if (failed(attention) || *attention)
     return attention;
+  FailureOr<bool> ssd = SsdMatcher(node).match();
+  if (failed(ssd) || *ssd)
+    return ssd;
   return MonarchMatcher(node).match();
 }

@@ -80,6 +80,25 @@ class Monarch(nn.Module):
         return y.reshape(b, m * m)
 
 
+class SSDQuadratic(nn.Module):
+    """Mamba-2's SSD in its quadratic (one-chunk) form, head-major layout:
+    y = (C B^T * exp(segsum(dt A))) (x * dt), as the paper's minimal code
+    writes the diagonal block."""
+
+    def __init__(self, heads=4):
+        super().__init__()
+        self.A = nn.Parameter(-0.5 - torch.rand(heads))
+
+    def forward(self, x, dt, B, C):  # x [b,h,l,p], dt [b,h,l], B, C [b,1,l,n]
+        length = x.shape[2]
+        cs = torch.cumsum(dt * self.A[:, None], dim=-1)
+        seg = cs[..., :, None] - cs[..., None, :]
+        mask = torch.tril(torch.ones(length, length, dtype=torch.bool))
+        decay = torch.exp(seg.masked_fill(~mask, float("-inf")))
+        scores = C @ B.transpose(-1, -2)
+        return (scores * decay) @ (x * dt[..., None])
+
+
 def export(name, model, inputs, out_dir, dynamic=False, dynamo=False,
            opset=17):
     model.eval()
@@ -130,6 +149,9 @@ def main():
     except Exception as error:  # the dynamo exporter is optional
         print(f"gpt_block_dynamo: not exported: {error}")
     export("monarch", Monarch(), [torch.randn(4, 64)], out_dir)
+    export("ssd", SSDQuadratic(),
+           [torch.randn(2, 4, 16, 8), F.softplus(torch.randn(2, 4, 16)),
+            torch.randn(2, 1, 16, 6), torch.randn(2, 1, 16, 6)], out_dir)
 
 
 if __name__ == "__main__":
