@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Reference.h"
+#include "mixc/Reference/Reference.h"
 
 #include <algorithm>
 #include <cmath>
@@ -180,6 +180,7 @@ Tensor attention(const Tensor &query, const Tensor &key, const Tensor &value,
   require(options.sinkTokens >= 0, fn, "sinkTokens must be non-negative");
   require(options.sinkTokens == 0 || options.windowLeft, fn,
           "sinkTokens needs windowLeft");
+  require(options.queryOffset >= 0, fn, "queryOffset must be non-negative");
 
   const Tensor *bias = options.bias;
   if (bias) {
@@ -200,15 +201,25 @@ Tensor attention(const Tensor &query, const Tensor &key, const Tensor &value,
             "block mask batch must be 1 or B");
     require(mask->shape[1] == 1 || mask->shape[1] == qHeads, fn,
             "block mask head count must be 1 or Hq");
-    requireDim(mask->shape[2], (qLen + options.blockQ - 1) / options.blockQ, fn,
-               "block mask rows (ceil(Lq / blockQ))");
+    const int64_t maskRows =
+        (qLen + options.queryOffset + options.blockQ - 1) / options.blockQ;
+    if (options.queryOffset == 0)
+      requireDim(mask->shape[2], maskRows, fn,
+                 "block mask rows (ceil(Lq / blockQ))");
+    else
+      require(mask->shape[2] >= maskRows, fn,
+              "block mask rows (" + std::to_string(mask->shape[2]) +
+                  ") must cover ceil((Lq + queryOffset) / blockQ) = " +
+                  std::to_string(maskRows));
     requireDim(mask->shape[3], (kLen + options.blockK - 1) / options.blockK, fn,
                "block mask columns (ceil(Lk / blockK))");
   }
 
   // Every applicable condition must hold; sink keys pass the window
-  // conditions (both sides) but not causality or the block mask.
-  auto allowed = [&](int64_t b, int64_t h, int64_t i, int64_t j) {
+  // conditions (both sides) but not causality or the block mask. `row` is the
+  // index into the given query; the rules use its absolute position i.
+  auto allowed = [&](int64_t b, int64_t h, int64_t row, int64_t j) {
+    const int64_t i = row + options.queryOffset;
     if (options.causal && j > i)
       return false;
     bool isSink = j < options.sinkTokens;

@@ -5,7 +5,7 @@
 // with one mix op), parsed, lowered through --mix-cpu-pipeline (which starts
 // with --mix-decompose) and JIT-run by CpuRunner on random inputs; the results
 // are compared with the independent double-precision reference
-// (reference/Reference.h) evaluated on the SAME input values, i.e. values
+// (mixc/Reference/Reference.h) evaluated on the SAME input values, i.e. values
 // already rounded to the input element type.
 //
 // Tolerances (relative L2 error over the whole result, see relativeL2Error):
@@ -40,10 +40,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Reference.h"
 #include "RegisterMix.h"
 
 #include "mixc/Execution/CpuRunner.h"
+#include "mixc/Reference/Reference.h"
 #include "mixc/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"

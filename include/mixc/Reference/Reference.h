@@ -3,15 +3,15 @@
 // An independent oracle for the six ops of the mix dialect: plain loops in
 // double precision that follow the op descriptions in MixOps.td literally,
 // with no MLIR or LLVM dependency and no code shared with the compiler. The
-// tests of the linalg decomposition (and of the GPU kernels) compare against
-// these functions. Every function checks the shapes it is given and aborts
-// with a message on a violation, whether or not NDEBUG is set; speed is
-// secondary to being obviously the written formula.
+// tests of the linalg decomposition and mixc-bench's checks of the GPU kernels
+// compare against these functions. Every function checks the shapes it is given
+// and aborts with a message on a violation, whether or not NDEBUG is set; speed
+// is secondary to being obviously the written formula.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MIXC_TEST_UNIT_REFERENCE_REFERENCE_H
-#define MIXC_TEST_UNIT_REFERENCE_REFERENCE_H
+#ifndef MIXC_REFERENCE_REFERENCE_H
+#define MIXC_REFERENCE_REFERENCE_H
 
 #include <cstdint>
 #include <initializer_list>
@@ -56,6 +56,13 @@ struct AttentionOptions {
   /// the block.
   const Tensor *blockMask = nullptr;
   int64_t blockQ = 0, blockK = 0;
+  /// Row i of the given query has absolute position i + queryOffset for the
+  /// causal, window, sink and block-mask rules, so a slice of query rows can
+  /// be checked against full-length keys. `bias` and the results stay indexed
+  /// by the given rows; the block mask by absolute position, so it needs at
+  /// least ceil((Lq + queryOffset) / blockQ) rows (exactly that many when
+  /// queryOffset is 0).
+  int64_t queryOffset = 0;
 };
 
 /// query [B,Hq,Lq,D], key [B,Hkv,Lk,D], value [B,Hkv,Lk,Dv]. Returns the
@@ -152,4 +159,4 @@ double maxAbsError(const std::vector<double> &actual,
 
 } // namespace mixc::reference
 
-#endif // MIXC_TEST_UNIT_REFERENCE_REFERENCE_H
+#endif // MIXC_REFERENCE_REFERENCE_H

@@ -3,14 +3,15 @@
 // Pins the semantics of the double-precision reference (Reference.h) with
 // cases whose answer is known by hand or by an independent formulation
 // written here: one-key and uniform attention, the mask patterns of causal,
-// window, sink and block masks read off one-hot values, grouped heads, bias
-// broadcast, linear attention against (QK^T)V and hand-computed decays, the
-// selective scan as cumulative sums, SSD against its state recurrence, Monarch
-// as identity, dense and strided products, and permute round trips.
+// window, sink and block masks read off one-hot values, a slice of query
+// rows placed by queryOffset, grouped heads, bias broadcast, linear attention
+// against (QK^T)V and hand-computed decays, the selective scan as cumulative
+// sums, SSD against its state recurrence, Monarch as identity, dense and
+// strided products, and permute round trips.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Reference.h"
+#include "mixc/Reference/Reference.h"
 
 #include <gtest/gtest.h>
 
@@ -250,6 +251,72 @@ TEST(ReferenceAttention, BlockMaskPatternAndBroadcast) {
         tail += v2.at({1, h, j, 0}) / 2;
       EXPECT_NEAR(out2.at({0, h, i, 0}), all, kTol);
       EXPECT_NEAR(out2.at({1, h, i, 0}), tail, kTol);
+    }
+}
+
+TEST(ReferenceAttention, QueryOffsetPlacesASliceOfRows) {
+  // Zero queries and keys give uniform weights over the allowed keys, so the
+  // output is the mean of their values. One query row at absolute position 1
+  // (queryOffset = 1) under causal sees keys 0 and 1: (1 + 3) / 2 = 2, lse
+  // log 2; without the offset it would see key 0 only.
+  Tensor q({1, 1, 1, 1}), k({1, 1, 3, 1}), v({1, 1, 3, 1});
+  v.at({0, 0, 0, 0}) = 1;
+  v.at({0, 0, 1, 0}) = 3;
+  v.at({0, 0, 2, 0}) = 100;
+  AttentionOptions causal;
+  causal.causal = true;
+  causal.queryOffset = 1;
+  Tensor lse;
+  Tensor out = attention(q, k, v, causal, &lse);
+  EXPECT_NEAR(out.at({0, 0, 0, 0}), 2.0, kTol);
+  EXPECT_NEAR(lse.at({0, 0, 0}), std::log(2.0), kTol);
+
+  // Position 2 with window_left = 0 and one sink sees keys 0 (the sink) and 2:
+  // (1 + 100) / 2.
+  AttentionOptions window;
+  window.windowLeft = 0;
+  window.sinkTokens = 1;
+  window.queryOffset = 2;
+  EXPECT_NEAR(attention(q, k, v, window).at({0, 0, 0, 0}), 50.5, kTol);
+
+  // Block mask rows are read at the absolute position: rows 2..3 of a 4-row
+  // query with 2x2 blocks lie in mask row 1, which keeps key block 1 only.
+  Tensor q2({1, 1, 2, 1}), k2({1, 1, 4, 1}), v2 = oneHotValues(4);
+  Tensor mask({1, 1, 2, 2});
+  mask.at({0, 0, 0, 0}) = 1;
+  mask.at({0, 0, 1, 1}) = 1;
+  AttentionOptions masked;
+  masked.blockMask = &mask;
+  masked.blockQ = 2;
+  masked.blockK = 2;
+  masked.queryOffset = 2;
+  expectUniformOver(attention(q2, k2, v2, masked), 2, 4,
+                    [](int64_t, int64_t j) { return j >= 2; });
+
+  // A slice checked with its offset equals the same rows of the full result.
+  std::mt19937 rng(11);
+  Tensor fullQ = randomTensor({1, 2, 6, 3}, rng),
+         keys = randomTensor({1, 1, 6, 3}, rng),
+         values = randomTensor({1, 1, 6, 2}, rng);
+  AttentionOptions slidingCausal;
+  slidingCausal.causal = true;
+  slidingCausal.windowLeft = 2;
+  slidingCausal.sinkTokens = 1;
+  Tensor fullLse;
+  Tensor full = attention(fullQ, keys, values, slidingCausal, &fullLse);
+  Tensor slice({1, 2, 3, 3});
+  for (int64_t h = 0; h < 2; ++h)
+    for (int64_t i = 0; i < 3; ++i)
+      for (int64_t d = 0; d < 3; ++d)
+        slice.at({0, h, i, d}) = fullQ.at({0, h, i + 3, d});
+  slidingCausal.queryOffset = 3;
+  Tensor sliceLse;
+  Tensor part = attention(slice, keys, values, slidingCausal, &sliceLse);
+  for (int64_t h = 0; h < 2; ++h)
+    for (int64_t i = 0; i < 3; ++i) {
+      for (int64_t e = 0; e < 2; ++e)
+        EXPECT_NEAR(part.at({0, h, i, e}), full.at({0, h, i + 3, e}), kTol);
+      EXPECT_NEAR(sliceLse.at({0, h, i}), fullLse.at({0, h, i + 3}), kTol);
     }
 }
 
