@@ -14,11 +14,14 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void mixc::registerMixcDialects(mlir::DialectRegistry &registry) {
   registry.insert<mixc::mix::MixDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary translates gpu.modules to LLVM IR.
+  mlir::registerAllToLLVMIRTranslations(registry);
 }
 
 void mixc::registerMixcPasses() {

@@ -54,7 +54,8 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
        "tiles streamed with cp.async, mma.sync m16n8k16 for QK^T and PV",
        {{"block_m", "query rows per thread block", {64, 128}, 128},
         {"block_n", "key rows per main-loop step", {32, 64, 128}, 64},
-        warps,
+        // 16 query rows per warp by default: 32 double the registers.
+        {"warps", "warps per thread block", {4, 8}, 8},
         stages({1, 2, 3, 4}, 2)}},
       {"attention.wgmma",
        "mix.attention",

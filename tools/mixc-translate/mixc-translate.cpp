@@ -9,6 +9,11 @@
 #include "RegisterMix.h"
 
 #include "mixc/Import/OnnxImporter.h"
+#include "mixc/Passes/Passes.h"
+#include "mixc/Target/CudaTarget.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -54,7 +59,49 @@ static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
   return OwningOpRef<Operation *>(module.release());
 }
 
+static llvm::cl::opt<std::string> ptxChip(
+    "ptx-chip", llvm::cl::init("sm_90a"),
+    llvm::cl::desc("With --emit-ptx: the NVVM chip (default sm_90a)"));
+
+/// --emit-ptx: a module with mix ops (kernels are built with
+/// --convert-mix-to-gpu first) or with gpu.modules, as PTX text.
+static LogicalResult emitPtx(Operation *op, llvm::raw_ostream &os) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError("--emit-ptx needs a builtin.module");
+  if (module.getOps<gpu::GPUModuleOp>().empty()) {
+    PassManager pm(module.getContext());
+    pm.addPass(mixc::createConvertMixToGpu());
+    if (failed(pm.run(module)))
+      return failure();
+    if (module.getOps<gpu::GPUModuleOp>().empty())
+      return module.emitError("--emit-ptx: no mix ops and no gpu.module in "
+                              "the input: nothing to compile");
+  }
+  SmallVector<std::string> names;
+  for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
+    names.push_back(gpuModule.getName().str());
+  mixc::cuda::TargetOptions options;
+  options.chip = ptxChip;
+  if (failed(mixc::cuda::lowerToPtx(module, options)))
+    return failure();
+  for (const std::string &name : names) {
+    FailureOr<std::string> ptx = mixc::cuda::ptxOf(module, name);
+    if (failed(ptx))
+      return failure();
+    os << "// gpu.module @" << name << "\n" << *ptx;
+  }
+  return success();
+}
+
 int main(int argc, char **argv) {
+  mixc::registerMixcPasses();
+  TranslateFromMLIRRegistration ptxRegistration(
+      "emit-ptx",
+      "Build the GPU kernels of the input's mix ops (or take its "
+      "gpu.modules) and print them as PTX",
+      emitPtx,
+      [](DialectRegistry &dialects) { mixc::registerMixcDialects(dialects); });
   DialectRegistry registry;
   mixc::registerMixcDialects(registry);
   TranslateToMLIRRegistration importRegistration(
@@ -64,5 +111,5 @@ int main(int argc, char **argv) {
       importOnnx,
       [&](DialectRegistry &dialects) { mixc::registerMixcDialects(dialects); });
   return failed(
-      mlirTranslateMain(argc, argv, "mixc translations: ONNX import\n"));
+      mlirTranslateMain(argc, argv, "mixc translations: ONNX import, PTX emission\n"));
 }

@@ -16,6 +16,21 @@ class RewritePatternSet;
 namespace arith {
 class ArithDialect;
 } // namespace arith
+namespace gpu {
+class GPUDialect;
+} // namespace gpu
+namespace LLVM {
+class LLVMDialect;
+} // namespace LLVM
+namespace memref {
+class MemRefDialect;
+} // namespace memref
+namespace nvgpu {
+class NVGPUDialect;
+} // namespace nvgpu
+namespace vector {
+class VectorDialect;
+} // namespace vector
 namespace linalg {
 class LinalgDialect;
 } // namespace linalg

@@ -35,4 +35,32 @@ def MixDecompose : Pass<"mix-decompose"> {
   ];
 }
 
+def ConvertMixToGpu : Pass<"convert-mix-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Build a GPU kernel for every mix op from its #mix.schedule";
+  let description = [{
+    For every mix op in the module, runs the kernel builder of its schedule's
+    template (the op's default template with default parameters when it has
+    no schedule) and puts the resulting `gpu.func` kernel into the
+    `gpu.module @mix_kernels` at the end of the module. Each kernel carries a
+    `mix.launch` dictionary (block, grid as factors of argument sizes,
+    dynamic shared memory, argument names and roles, the op and its
+    schedule) from which the CUDA target writes the launch manifest; the op
+    is marked with `mix.kernel = @mix_kernels::@<name>`. The host functions
+    are left as they are: libmixrt launches the kernels.
+
+    Kernel arguments are the op's operands then results as memrefs in global
+    memory (`#gpu.address_space<global>`), passed as MLIR memref
+    descriptors.
+
+    A template without a kernel builder, or an op feature a builder does not
+    lower yet, is an error at the op.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // MIXC_PASSES_PASSES_TD

@@ -1,0 +1,604 @@
+//===- Attention.cpp - mix.attention as a FlashAttention-2 kernel ---------===//
+//
+// The `attention.mma_sync` kernel builder. One thread block computes
+// `block_m` query rows of one (batch, head); each warp owns 16 or 32 of them.
+// The Q tile is copied to shared memory once and kept in registers as MMA A
+// fragments. Key/value tiles of `block_n` rows stream through a `stages`-deep
+// cp.async ring in shared memory. Per tile, S = Q K^T runs on the tensor
+// cores (mma.sync m16n8k16, f32 accumulation), the online softmax keeps the
+// running row max m and sum l in registers (in the log2 domain: s' = s *
+// scale * log2 e, p = 2^(s' - m)), and O += P V reuses the S accumulators as
+// the A fragments of P. Masks (causal, sliding window, the sequence end) are
+// applied only on tiles that cross them; tiles entirely outside the causal
+// or window range are never visited. The epilogue divides by l and writes O
+// (and lse = ln 2 (m + log2 l)) straight from registers.
+//
+// Shared memory: one dynamic block, [Q | K stages | V stages], rows padded by
+// 16 bytes so that the eight row addresses of an ldmatrix hit distinct banks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+#include "MmaSync.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mixc;
+using namespace mixc::kernels;
+namespace mma = mixc::kernels::mma_sync;
+
+namespace {
+
+/// Elements per 16-byte cp.async chunk of a 2-byte type.
+constexpr int64_t kChunkElements = 8;
+/// Row padding in elements (16 bytes): conflict-free ldmatrix.
+constexpr int64_t kRowPad = 8;
+
+/// Everything the kernel's shape depends on, fixed at build time.
+struct AttentionPlan {
+  int64_t blockM, blockN, warps, stages;
+  int64_t rowTilesPerWarp; // 16-row MMA tiles per warp (1 or 2)
+  int64_t headDim, valueDim;
+  int64_t queryHeads, groupSize; // Hq, Hq / Hkv
+  Type elementType;
+  double scaleLog2; // scale * log2(e)
+  bool causal, hasLse;
+  std::optional<int64_t> windowLeft, windowRight;
+  int64_t qOffset, kOffset, vOffset, sharedBytes;
+  int64_t threads() const { return warps * 32; }
+  int64_t kStageBytes() const { return blockN * (headDim + kRowPad) * 2; }
+  int64_t vStageBytes() const { return blockN * (valueDim + kRowPad) * 2; }
+};
+
+class AttentionKernelBuilder {
+public:
+  AttentionKernelBuilder(const AttentionPlan &plan, ImplicitLocOpBuilder &b,
+                         gpu::GPUFuncOp kernel)
+      : p(plan), b(b), e(b), query(kernel.getArgument(0)),
+        key(kernel.getArgument(1)), value(kernel.getArgument(2)),
+        output(kernel.getArgument(3)),
+        lse(plan.hasLse ? kernel.getArgument(4) : Value()) {}
+
+  void build();
+
+private:
+  /// Thread, block and sequence coordinates.
+  void computeCoordinates();
+  /// Issues the cp.async copies of a [rows x cols] tile of `source` rows
+  /// from `row0` (of `batch`, `head`) into `dest`, zero-filling rows past
+  /// `length` and every row when `enabled` is false (so that every thread
+  /// commits the same groups whatever the tile count). Returns the tokens.
+  SmallVector<Value> copyTile(Value source, Value head, Value row0,
+                              Value length, Value enabled, Value dest,
+                              int64_t rows, int64_t cols);
+  /// K and V tile `tile` into ring slot `slot`, as one cp.async group.
+  Value loadKeyValueTile(Value tile, Value slot, Value enabled);
+  Value commitGroup(ValueRange tokens);
+  /// Waits until at most `pending` of the thread's groups are in flight
+  /// (`anyGroup` is only an SSA anchor: wait_group counts groups).
+  void waitGroups(Value anyGroup, int64_t pending);
+  Value keyBuffer(Value slot);
+  Value valueBuffer(Value slot);
+  /// S = Q K^T for one key tile: [row tile][n-tile] accumulators.
+  SmallVector<Value> computeScores(Value keys);
+  /// The scores times scale * log2 e, with -inf where (row, key) is masked
+  /// when `masked`.
+  SmallVector<Value> scaleAndMask(ArrayRef<Value> scores, Value keyStart,
+                                  bool masked);
+  /// The main loop over key tiles; returns the final O, m and l.
+  SmallVector<Value> mainLoop(Value tileBegin, Value tileCount);
+  void epilogue(ArrayRef<Value> state);
+
+  int64_t nTiles() const { return p.blockN / mma::kN; }
+  int64_t oTiles() const { return p.valueDim / mma::kN; }
+  /// Index of the first query row (in the block) of row tile `rt`.
+  Value warpRow(int64_t rowTile) {
+    return e.add(e.mul(warp, 16 * p.rowTilesPerWarp), 16 * rowTile);
+  }
+
+  const AttentionPlan &p;
+  ImplicitLocOpBuilder &b;
+  Emitter e;
+  Value query, key, value, output, lse;
+  Value shared, tid, lane, warp, group, quad;
+  Value batch, head, kvHead, queryStart, queryLength, keyLength;
+  SmallVector<Value> queryFragments; // [row tile][k step]
+  Value anchorGroup;                 // the Q group: dominates every wait
+};
+
+void AttentionKernelBuilder::computeCoordinates() {
+  tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  lane = e.rem(tid, 32);
+  warp = e.div(tid, 32);
+  group = e.div(lane, 4);
+  quad = e.rem(lane, 4);
+  queryLength = memref::DimOp::create(b, query, 2);
+  keyLength = memref::DimOp::create(b, key, 2);
+  // Heavy (late) query blocks first: with causal masks they have the most
+  // key tiles, and starting them early shortens the tail of the grid.
+  Value blocks = e.ceilDiv(queryLength, p.blockM);
+  Value blockX = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  Value queryBlock = e.sub(e.sub(blocks, e.index(1)), blockX);
+  queryStart = e.mul(queryBlock, p.blockM);
+  Value batchHead = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  batch = e.div(batchHead, p.queryHeads);
+  head = e.rem(batchHead, p.queryHeads);
+  kvHead = e.div(head, p.groupSize);
+}
+
+SmallVector<Value>
+AttentionKernelBuilder::copyTile(Value source, Value sourceHead, Value row0,
+                                 Value length, Value enabled, Value dest,
+                                 int64_t rows, int64_t cols) {
+  int64_t chunksPerRow = cols / kChunkElements;
+  int64_t chunks = rows * chunksPerRow;
+  Type tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  SmallVector<Value> tokens;
+  for (int64_t first = 0; first < chunks; first += p.threads()) {
+    Value chunk = e.add(tid, first);
+    Value row = e.div(chunk, chunksPerRow);
+    Value col = e.mul(e.rem(chunk, chunksPerRow), kChunkElements);
+    Value globalRow = e.add(row0, row);
+    // Rows past the end read nothing and fill zeros (so that P V never meets
+    // garbage); the address stays in bounds.
+    Value inside = e.andI(enabled, e.lt(globalRow, length));
+    Value sourceRow = e.select(inside, globalRow, e.index(0));
+    Value count = e.select(inside, e.index(kChunkElements), e.index(0));
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, tokenType, dest, ValueRange{row, col}, source,
+        ValueRange{batch, sourceHead, sourceRow, col},
+        b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
+  }
+  return tokens;
+}
+
+Value AttentionKernelBuilder::keyBuffer(Value slot) {
+  Value offset = e.add(e.mul(slot, p.kStageBytes()), p.kOffset);
+  return sharedView(b, shared, offset, {p.blockN, p.headDim + kRowPad},
+                    p.elementType);
+}
+
+Value AttentionKernelBuilder::valueBuffer(Value slot) {
+  Value offset = e.add(e.mul(slot, p.vStageBytes()), p.vOffset);
+  return sharedView(b, shared, offset, {p.blockN, p.valueDim + kRowPad},
+                    p.elementType);
+}
+
+Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
+                                               Value enabled) {
+  Value row0 = e.mul(tile, p.blockN);
+  SmallVector<Value> tokens = copyTile(key, kvHead, row0, keyLength, enabled,
+                                       keyBuffer(slot), p.blockN, p.headDim);
+  llvm::append_range(tokens,
+                     copyTile(value, kvHead, row0, keyLength, enabled,
+                              valueBuffer(slot), p.blockN, p.valueDim));
+  return commitGroup(tokens);
+}
+
+Value AttentionKernelBuilder::commitGroup(ValueRange tokens) {
+  return nvgpu::DeviceAsyncCreateGroupOp::create(
+      b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), tokens);
+}
+
+void AttentionKernelBuilder::waitGroups(Value anyGroup, int64_t pending) {
+  nvgpu::DeviceAsyncWaitOp::create(b, anyGroup, b.getI32IntegerAttr(pending));
+}
+
+SmallVector<Value> AttentionKernelBuilder::computeScores(Value keys) {
+  SmallVector<Value> scores(p.rowTilesPerWarp * nTiles(), mma::zeroAcc(b));
+  for (int64_t kStep = 0; kStep < p.headDim / mma::kK; ++kStep) {
+    for (int64_t pair = 0; pair < nTiles() / 2; ++pair) {
+      auto [left, right] = mma::loadBPairNK(e, keys, lane, e.index(16 * pair),
+                                            e.index(mma::kK * kStep));
+      for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
+        Value a = queryFragments[rt * (p.headDim / mma::kK) + kStep];
+        Value &s0 = scores[rt * nTiles() + 2 * pair];
+        Value &s1 = scores[rt * nTiles() + 2 * pair + 1];
+        s0 = mma::mma(b, a, left, s0);
+        s1 = mma::mma(b, a, right, s1);
+      }
+    }
+  }
+  return scores;
+}
+
+SmallVector<Value> AttentionKernelBuilder::scaleAndMask(ArrayRef<Value> scores,
+                                                        Value keyStart,
+                                                        bool masked) {
+  Value scale = e.f32(p.scaleLog2);
+  Value negInf = e.f32(-std::numeric_limits<double>::infinity());
+  SmallVector<Value> result;
+  for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
+    for (int64_t nt = 0; nt < nTiles(); ++nt) {
+      Value tileValue = scores[rt * nTiles() + nt];
+      Value scaled = arith::MulFOp::create(
+          b, tileValue,
+          vector::BroadcastOp::create(b, tileValue.getType(), scale));
+      if (!masked) {
+        result.push_back(scaled);
+        continue;
+      }
+      SmallVector<Value> elements;
+      for (int64_t half = 0; half < 2; ++half) {
+        Value row = e.add(e.add(queryStart, warpRow(rt)),
+                          e.add(group, 8 * half));
+        for (int64_t c = 0; c < 2; ++c) {
+          Value col = e.add(e.add(keyStart, 8 * nt), e.add(e.mul(quad, 2), c));
+          Value keep = e.lt(col, keyLength);
+          if (p.causal)
+            keep = e.andI(keep, e.le(col, row));
+          if (p.windowLeft)
+            keep = e.andI(keep, e.ge(e.add(col, *p.windowLeft), row));
+          if (p.windowRight)
+            keep = e.andI(keep, e.le(col, e.add(row, *p.windowRight)));
+          Value element =
+              vector::ExtractOp::create(b, scaled, ArrayRef<int64_t>{half, c});
+          elements.push_back(e.select(keep, element, negInf));
+        }
+      }
+      result.push_back(
+          vector::FromElementsOp::create(b, mma::accType(b.getContext()),
+                                         elements));
+    }
+  }
+  return result;
+}
+
+SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
+                                                    Value tileCount) {
+  // Loop state: O [row tile][o tile], then m and l [row tile][half].
+  int64_t oCount = p.rowTilesPerWarp * oTiles();
+  int64_t rowCount = p.rowTilesPerWarp * 2;
+  SmallVector<Value> init(oCount, mma::zeroAcc(b));
+  init.append(rowCount, e.f32(-std::numeric_limits<double>::infinity()));
+  init.append(rowCount, e.f32(0.0));
+
+  auto loop = scf::ForOp::create(b, e.index(0), tileCount, e.index(1), init);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value it = loop.getInductionVar();
+  ValueRange state = loop.getRegionIterArgs();
+
+  // Ring slot `it % stages` holds tile `it`: wait for it, then refill the
+  // slot that the previous iteration read (every thread passed the barrier).
+  Value slot;
+  Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
+  if (p.stages == 1) {
+    slot = e.index(0);
+    gpu::BarrierOp::create(b);
+    waitGroups(loadKeyValueTile(e.add(tileBegin, it), slot, always), 0);
+    gpu::BarrierOp::create(b);
+  } else {
+    slot = e.rem(it, p.stages);
+    waitGroups(anchorGroup, p.stages - 2);
+    gpu::BarrierOp::create(b);
+    Value next = e.add(it, p.stages - 1);
+    loadKeyValueTile(e.add(tileBegin, next), e.rem(next, p.stages),
+                     e.lt(next, tileCount));
+  }
+
+  Value tile = e.add(tileBegin, it);
+  Value keyStart = e.mul(tile, p.blockN);
+  SmallVector<Value> scores = computeScores(keyBuffer(slot));
+
+  // Does the tile cross the sequence end, the diagonal or a window edge for
+  // some row of the block? (Uniform over the block.)
+  Value keyLast = e.add(keyStart, p.blockN - 1);
+  Value blockLastRow = e.add(queryStart, p.blockM - 1);
+  Value needsMask = e.gt(e.add(keyStart, p.blockN), keyLength);
+  if (p.causal)
+    needsMask = e.orI(needsMask, e.gt(keyLast, queryStart));
+  if (p.windowLeft)
+    needsMask = e.orI(needsMask, e.lt(e.add(keyStart, *p.windowLeft),
+                                      blockLastRow));
+  if (p.windowRight)
+    needsMask = e.orI(needsMask,
+                      e.gt(keyLast, e.add(queryStart, *p.windowRight)));
+  SmallVector<Type> scoreTypes(scores.size(), mma::accType(b.getContext()));
+  auto maskIf = scf::IfOp::create(b, scoreTypes, needsMask,
+                                  /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(&maskIf.getThenRegion().front());
+    scf::YieldOp::create(b, scaleAndMask(scores, keyStart, true));
+    b.setInsertionPointToStart(&maskIf.getElseRegion().front());
+    scf::YieldOp::create(b, scaleAndMask(scores, keyStart, false));
+  }
+  SmallVector<Value> s(maskIf.getResults().begin(), maskIf.getResults().end());
+
+  SmallVector<Value> next(state.begin(), state.end());
+  Value negInf = e.f32(-std::numeric_limits<double>::infinity());
+  Value zero = e.f32(0.0);
+  for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
+    for (int64_t half = 0; half < 2; ++half) {
+      auto element = [&](int64_t nt, int64_t c) -> Value {
+        return vector::ExtractOp::create(b, s[rt * nTiles() + nt],
+                                         ArrayRef<int64_t>{half, c});
+      };
+      // Row max over this thread's columns, then over the 4 lanes of the row.
+      Value rowMax = element(0, 0);
+      for (int64_t nt = 0; nt < nTiles(); ++nt)
+        for (int64_t c = 0; c < 2; ++c)
+          if (nt || c)
+            rowMax = e.fmax(rowMax, element(nt, c));
+      rowMax = e.fmax(rowMax, e.shuffleXor(rowMax, 1));
+      rowMax = e.fmax(rowMax, e.shuffleXor(rowMax, 2));
+      int64_t row = rt * 2 + half;
+      Value oldMax = state[p.rowTilesPerWarp * oTiles() + row];
+      Value newMax = e.fmax(oldMax, rowMax);
+      // A row with every key masked so far keeps m = -inf; subtract 0 then
+      // so that 2^(s - m) stays 0 rather than NaN.
+      Value base = e.select(e.feq(newMax, negInf), zero, newMax);
+      Value correction = e.exp2(e.fsub(oldMax, base));
+      next[p.rowTilesPerWarp * oTiles() + row] = newMax;
+      Value rowSum = zero;
+      for (int64_t nt = 0; nt < nTiles(); ++nt) {
+        for (int64_t c = 0; c < 2; ++c) {
+          Value prob = e.exp2(e.fsub(element(nt, c), base));
+          rowSum = e.fadd(rowSum, prob);
+          Value &tileValue = s[rt * nTiles() + nt];
+          // Written back in place: element() of later columns reads other
+          // positions, which this insert does not touch.
+          tileValue = vector::InsertOp::create(b, prob, tileValue,
+                                               ArrayRef<int64_t>{half, c});
+        }
+      }
+      int64_t lIndex = p.rowTilesPerWarp * oTiles() + rowCount + row;
+      next[lIndex] = e.fadd(e.fmul(state[lIndex], correction), rowSum);
+      for (int64_t ot = 0; ot < oTiles(); ++ot) {
+        Value &acc = next[rt * oTiles() + ot];
+        for (int64_t c = 0; c < 2; ++c) {
+          Value scaled = e.fmul(
+              vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{half, c}),
+              correction);
+          acc = vector::InsertOp::create(b, scaled, acc,
+                                         ArrayRef<int64_t>{half, c});
+        }
+      }
+    }
+  }
+
+  // O += P V: P's A fragments come straight from the probability tiles.
+  Value values = valueBuffer(slot);
+  for (int64_t kStep = 0; kStep < p.blockN / mma::kK; ++kStep) {
+    SmallVector<Value> probs;
+    for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
+      probs.push_back(mma::accPairToA(b, s[rt * nTiles() + 2 * kStep],
+                                      s[rt * nTiles() + 2 * kStep + 1],
+                                      p.elementType));
+    for (int64_t pair = 0; pair < oTiles() / 2; ++pair) {
+      auto [left, right] = mma::loadBPairKN(
+          e, values, lane, e.index(mma::kK * kStep), e.index(16 * pair));
+      for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
+        Value &o0 = next[rt * oTiles() + 2 * pair];
+        Value &o1 = next[rt * oTiles() + 2 * pair + 1];
+        o0 = mma::mma(b, probs[rt], left, o0);
+        o1 = mma::mma(b, probs[rt], right, o1);
+      }
+    }
+  }
+  scf::YieldOp::create(b, next);
+  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+}
+
+void AttentionKernelBuilder::epilogue(ArrayRef<Value> state) {
+  int64_t rowCount = p.rowTilesPerWarp * 2;
+  Value zero = e.f32(0.0);
+  Value one = e.f32(1.0);
+  Value negInf = e.f32(-std::numeric_limits<double>::infinity());
+  VectorType pairType = VectorType::get({2}, p.elementType);
+  for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
+    for (int64_t half = 0; half < 2; ++half) {
+      int64_t row = rt * 2 + half;
+      Value sum = state[p.rowTilesPerWarp * oTiles() + rowCount + row];
+      sum = e.fadd(sum, e.shuffleXor(sum, 1));
+      sum = e.fadd(sum, e.shuffleXor(sum, 2));
+      // A row that attends to nothing is 0 (and its lse -inf).
+      Value any = e.fgt(sum, zero);
+      Value inverse = e.select(any, e.fdiv(one, sum), zero);
+      Value globalRow =
+          e.add(e.add(queryStart, warpRow(rt)), e.add(group, 8 * half));
+      auto ifOp = scf::IfOp::create(b, e.lt(globalRow, queryLength), false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      for (int64_t ot = 0; ot < oTiles(); ++ot) {
+        Value acc = state[rt * oTiles() + ot];
+        Value first = e.fmul(
+            vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{half, 0}),
+            inverse);
+        Value second = e.fmul(
+            vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{half, 1}),
+            inverse);
+        Value pair = arith::TruncFOp::create(
+            b, pairType,
+            vector::FromElementsOp::create(
+                b, VectorType::get({2}, b.getF32Type()),
+                ValueRange{first, second}));
+        Value col = e.add(e.mul(quad, 2), 8 * ot);
+        vector::StoreOp::create(b, pair, output,
+                                ValueRange{batch, head, globalRow, col});
+      }
+      if (lse) {
+        Value max = state[p.rowTilesPerWarp * oTiles() + row];
+        Value logSum = e.fmul(e.fadd(max, e.log2(sum)), e.f32(std::log(2.0)));
+        Value result = e.select(any, logSum, negInf);
+        auto first = scf::IfOp::create(b, e.eq(quad, e.index(0)), false);
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPointToStart(&first.getThenRegion().front());
+        memref::StoreOp::create(b, result, lse,
+                                ValueRange{batch, head, globalRow});
+      }
+    }
+  }
+}
+
+void AttentionKernelBuilder::build() {
+  computeCoordinates();
+  auto space = gpu::AddressSpaceAttr::get(b.getContext(),
+                                          gpu::AddressSpace::Workgroup);
+  shared = gpu::DynamicSharedMemoryOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                         MemRefLayoutAttrInterface(), space));
+
+  // Key tiles this block visits: [tileBegin, tileEnd).
+  Value keyEnd = keyLength;
+  if (p.causal)
+    keyEnd = e.min(keyEnd, e.add(queryStart, p.blockM));
+  if (p.windowRight)
+    keyEnd = e.min(keyEnd, e.add(queryStart, p.blockM + *p.windowRight));
+  Value keyBegin = e.index(0);
+  if (p.windowLeft)
+    keyBegin = e.max(keyBegin, e.sub(queryStart, e.index(*p.windowLeft)));
+  Value tileBegin = e.div(keyBegin, p.blockN);
+  Value tileEnd = e.ceilDiv(keyEnd, p.blockN);
+  Value tileCount = e.max(e.sub(tileEnd, tileBegin), e.index(0));
+
+  // Prologue: Q, then the first stages - 1 key/value tiles, one group each.
+  Value queryTile = sharedView(b, shared, e.index(p.qOffset),
+                               {p.blockM, p.headDim + kRowPad}, p.elementType);
+  Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
+  anchorGroup = commitGroup(copyTile(query, head, queryStart, queryLength,
+                                     always, queryTile, p.blockM, p.headDim));
+  for (int64_t s = 0; s + 1 < p.stages; ++s)
+    loadKeyValueTile(e.add(tileBegin, s), e.index(s),
+                     e.lt(e.index(s), tileCount));
+  waitGroups(anchorGroup, p.stages - 1);
+  gpu::BarrierOp::create(b);
+  for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
+    for (int64_t kStep = 0; kStep < p.headDim / mma::kK; ++kStep)
+      queryFragments.push_back(mma::loadA(e, queryTile, lane, warpRow(rt),
+                                          e.index(mma::kK * kStep)));
+
+  SmallVector<Value> state = mainLoop(tileBegin, tileCount);
+  // The ring's last refills were zero fills past the end; drain them.
+  waitGroups(anchorGroup, 0);
+  epilogue(state);
+  gpu::ReturnOp::create(b);
+}
+
+} // namespace
+
+FailureOr<gpu::GPUFuncOp>
+kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
+                                     mix::ScheduleAttr schedule,
+                                     gpu::GPUModuleOp module, StringRef name) {
+  StringRef templateName = schedule.getTemplateName();
+  auto unsupported = [&](StringRef what) {
+    return op.emitOpError() << "kernel template '" << templateName
+                            << "' does not lower " << what
+                            << " yet (the CPU path, --mix-cpu-pipeline, does)";
+  };
+  if (op.getBias())
+    return unsupported("an additive bias");
+  if (op.getBlockMask())
+    return unsupported("a block mask");
+  if (op.getSinkTokens() != 0)
+    return unsupported("sink tokens");
+
+  auto qType = cast<RankedTensorType>(op.getQuery().getType());
+  auto kType = cast<RankedTensorType>(op.getKey().getType());
+  auto vType = cast<RankedTensorType>(op.getValue().getType());
+  Type elementType = qType.getElementType();
+  if (!isa<Float16Type, BFloat16Type>(elementType) ||
+      kType.getElementType() != elementType ||
+      vType.getElementType() != elementType)
+    return unsupported("element types other than one of f16 and bf16 for "
+                       "query, key and value");
+  if (qType.isDynamicDim(1) || kType.isDynamicDim(1) ||
+      qType.isDynamicDim(3) || vType.isDynamicDim(3))
+    return unsupported("dynamic head counts or head dims");
+
+  AttentionPlan p;
+  p.blockM = *schedule.getParam("block_m");
+  p.blockN = *schedule.getParam("block_n");
+  p.warps = *schedule.getParam("warps");
+  p.stages = *schedule.getParam("stages");
+  if (p.blockM % (16 * p.warps) != 0 || p.blockM / (16 * p.warps) > 2)
+    return op.emitOpError()
+           << "schedule '" << templateName << "': block_m (" << p.blockM
+           << ") must be 16 or 32 rows per warp (warps = " << p.warps << ")";
+  p.rowTilesPerWarp = p.blockM / (16 * p.warps);
+  p.headDim = qType.getDimSize(3);
+  p.valueDim = vType.getDimSize(3);
+  if (p.headDim % 16 != 0 || p.valueDim % 16 != 0)
+    return unsupported("head dims that are not multiples of 16");
+  p.queryHeads = qType.getDimSize(1);
+  p.groupSize = p.queryHeads / kType.getDimSize(1);
+  p.elementType = elementType;
+  p.scaleLog2 = op.getEffectiveScale().value_or(1.0) / std::log(2.0);
+  p.causal = op.getCausal();
+  p.hasLse = static_cast<bool>(op.getLse());
+  if (IntegerAttr left = op.getWindowLeftAttr())
+    p.windowLeft = left.getInt();
+  if (IntegerAttr right = op.getWindowRightAttr())
+    p.windowRight = right.getInt();
+
+  for (auto [rows, cols] : {std::pair<int64_t, int64_t>{p.blockM, p.headDim},
+                            {p.blockN, p.headDim},
+                            {p.blockN, p.valueDim}})
+    if (rows * cols / kChunkElements % p.threads() != 0)
+      return op.emitOpError()
+             << "schedule '" << templateName << "': a " << rows << "x" << cols
+             << " tile is not a whole number of 16-byte copies per thread ("
+             << p.threads() << " threads); use fewer warps or larger tiles";
+
+  SharedMemoryPlan shared;
+  p.qOffset = shared.allocate("query", p.blockM * (p.headDim + kRowPad) * 2);
+  p.kOffset = shared.allocate("key", p.stages * p.kStageBytes());
+  p.vOffset = shared.allocate("value", p.stages * p.vStageBytes());
+  p.sharedBytes = shared.totalBytes();
+  if (shared.hasOverlap())
+    return op.emitOpError() << "internal error: overlapping shared buffers";
+  if (p.sharedBytes > kMaxSharedBytesPerBlock)
+    return op.emitOpError()
+           << "schedule '" << templateName << "' needs " << p.sharedBytes
+           << " bytes of shared memory, more than a block may have ("
+           << kMaxSharedBytesPerBlock << "); lower block_m, block_n or stages";
+
+  ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
+  SmallVector<Type> argTypes = {globalMemRefType(qType),
+                                globalMemRefType(kType),
+                                globalMemRefType(vType),
+                                globalMemRefType(cast<RankedTensorType>(
+                                    op.getOutput().getType()))};
+  SmallVector<StringRef> names = {"query", "key", "value", "result"};
+  SmallVector<StringRef> roles = {"input", "input", "input", "output"};
+  if (p.hasLse) {
+    argTypes.push_back(
+        globalMemRefType(cast<RankedTensorType>(op.getLse().getType())));
+    names.push_back("lse");
+    roles.push_back("output");
+  }
+  gpu::GPUFuncOp kernel = createKernel(b, module, name, argTypes);
+  AttentionKernelBuilder(p, b, kernel).build();
+
+  LaunchConfig config;
+  config.blockThreads = p.threads();
+  config.grid[0].push_back({1, /*arg=*/0, /*dim=*/2, p.blockM});
+  config.grid[1].push_back({1, 0, 0, 1});
+  config.grid[1].push_back({1, 0, 1, 1});
+  config.sharedBytes = p.sharedBytes;
+  Builder attrs(op.getContext());
+  NamedAttribute opAttrs[] = {
+      attrs.getNamedAttr("causal", attrs.getBoolAttr(p.causal)),
+      attrs.getNamedAttr("scale",
+                         attrs.getF64FloatAttr(
+                             op.getEffectiveScale().value_or(1.0))),
+      attrs.getNamedAttr("window_left",
+                         attrs.getI64IntegerAttr(p.windowLeft.value_or(-1))),
+      attrs.getNamedAttr("window_right",
+                         attrs.getI64IntegerAttr(p.windowRight.value_or(-1))),
+      attrs.getNamedAttr("sink_tokens", attrs.getI64IntegerAttr(0)),
+  };
+  setLaunchAttr(kernel, config, op, schedule, names, roles,
+                attrs.getDictionaryAttr(opAttrs));
+  return kernel;
+}

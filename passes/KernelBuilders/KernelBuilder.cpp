@@ -1,0 +1,237 @@
+//===- KernelBuilder.cpp - Shared pieces of the GPU kernel builders -------===//
+//
+// The shared-memory plan, the arithmetic helpers, kernel creation and the
+// `mix.launch` attribute that every kernel builder uses (KernelBuilder.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "mixc/Dialect/Mix/ScheduleTemplates.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mixc;
+using namespace mixc::kernels;
+
+//===----------------------------------------------------------------------===//
+// SharedMemoryPlan
+//===----------------------------------------------------------------------===//
+
+int64_t SharedMemoryPlan::allocate(StringRef name, int64_t bytes,
+                                   int64_t alignment) {
+  int64_t offset = (end + alignment - 1) / alignment * alignment;
+  list.push_back({name.str(), offset, bytes});
+  end = offset + bytes;
+  return offset;
+}
+
+bool SharedMemoryPlan::hasOverlap() const {
+  for (size_t i = 0; i < list.size(); ++i)
+    for (size_t j = i + 1; j < list.size(); ++j)
+      if (list[i].offset < list[j].offset + list[j].bytes &&
+          list[j].offset < list[i].offset + list[i].bytes)
+        return true;
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Emitter
+//===----------------------------------------------------------------------===//
+
+Value Emitter::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, value);
+}
+Value Emitter::f32(double value) {
+  return arith::ConstantOp::create(b, b.getF32FloatAttr(value));
+}
+Value Emitter::add(Value lhs, Value rhs) {
+  return arith::AddIOp::create(b, lhs, rhs);
+}
+Value Emitter::add(Value lhs, int64_t rhs) {
+  return rhs == 0 ? lhs : add(lhs, index(rhs));
+}
+Value Emitter::sub(Value lhs, Value rhs) {
+  return arith::SubIOp::create(b, lhs, rhs);
+}
+Value Emitter::mul(Value lhs, int64_t rhs) {
+  return rhs == 1 ? lhs : mul(lhs, index(rhs));
+}
+Value Emitter::mul(Value lhs, Value rhs) {
+  return arith::MulIOp::create(b, lhs, rhs);
+}
+Value Emitter::div(Value lhs, int64_t rhs) {
+  return rhs == 1 ? lhs : div(lhs, index(rhs));
+}
+Value Emitter::div(Value lhs, Value rhs) {
+  return arith::DivUIOp::create(b, lhs, rhs);
+}
+Value Emitter::rem(Value lhs, int64_t rhs) { return rem(lhs, index(rhs)); }
+Value Emitter::rem(Value lhs, Value rhs) {
+  return arith::RemUIOp::create(b, lhs, rhs);
+}
+Value Emitter::ceilDiv(Value lhs, int64_t rhs) {
+  return div(add(lhs, rhs - 1), rhs);
+}
+Value Emitter::min(Value lhs, Value rhs) {
+  return arith::MinSIOp::create(b, lhs, rhs);
+}
+Value Emitter::max(Value lhs, Value rhs) {
+  return arith::MaxSIOp::create(b, lhs, rhs);
+}
+Value Emitter::lt(Value lhs, Value rhs) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, lhs, rhs);
+}
+Value Emitter::le(Value lhs, Value rhs) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::sle, lhs, rhs);
+}
+Value Emitter::gt(Value lhs, Value rhs) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::sgt, lhs, rhs);
+}
+Value Emitter::ge(Value lhs, Value rhs) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::sge, lhs, rhs);
+}
+Value Emitter::eq(Value lhs, Value rhs) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, lhs, rhs);
+}
+Value Emitter::andI(Value lhs, Value rhs) {
+  return arith::AndIOp::create(b, lhs, rhs);
+}
+Value Emitter::orI(Value lhs, Value rhs) {
+  return arith::OrIOp::create(b, lhs, rhs);
+}
+Value Emitter::select(Value cond, Value lhs, Value rhs) {
+  return arith::SelectOp::create(b, cond, lhs, rhs);
+}
+Value Emitter::fadd(Value lhs, Value rhs) {
+  return arith::AddFOp::create(b, lhs, rhs);
+}
+Value Emitter::fsub(Value lhs, Value rhs) {
+  return arith::SubFOp::create(b, lhs, rhs);
+}
+Value Emitter::fmul(Value lhs, Value rhs) {
+  return arith::MulFOp::create(b, lhs, rhs);
+}
+Value Emitter::fdiv(Value lhs, Value rhs) {
+  return arith::DivFOp::create(b, lhs, rhs);
+}
+Value Emitter::fmax(Value lhs, Value rhs) {
+  return arith::MaxNumFOp::create(b, lhs, rhs);
+}
+Value Emitter::feq(Value lhs, Value rhs) {
+  return arith::CmpFOp::create(b, arith::CmpFPredicate::OEQ, lhs, rhs);
+}
+Value Emitter::fgt(Value lhs, Value rhs) {
+  return arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, lhs, rhs);
+}
+// Inline PTX: convert-gpu-to-nvvm rewrites llvm.intr.exp2/log2 into libdevice
+// calls, which would need libdevice linked; the approximations are what a
+// softmax wants anyway.
+Value Emitter::exp2(Value value) {
+  return inlinePtx(b, b.getF32Type(), "ex2.approx.ftz.f32 $0, $1;", "=f,f",
+                   value);
+}
+Value Emitter::log2(Value value) {
+  return inlinePtx(b, b.getF32Type(), "lg2.approx.ftz.f32 $0, $1;", "=f,f",
+                   value);
+}
+Value Emitter::shuffleXor(Value value, int64_t mask) {
+  Value offset = arith::ConstantOp::create(b, b.getI32IntegerAttr(mask));
+  Value width = arith::ConstantOp::create(b, b.getI32IntegerAttr(32));
+  return gpu::ShuffleOp::create(b, value, offset, width, gpu::ShuffleMode::XOR)
+      .getShuffleResult();
+}
+
+Value kernels::inlinePtx(ImplicitLocOpBuilder &b, Type resultType,
+                         StringRef text, StringRef constraints,
+                         ValueRange operands) {
+  MLIRContext *context = b.getContext();
+  return LLVM::InlineAsmOp::create(
+             b, resultType, operands, b.getStringAttr(text),
+             b.getStringAttr(constraints), /*has_side_effects=*/UnitAttr(),
+             /*is_align_stack=*/UnitAttr(),
+             LLVM::TailCallKindAttr::get(context, LLVM::TailCallKind::None),
+             LLVM::AsmDialectAttr::get(context, LLVM::AsmDialect::AD_ATT),
+             /*operand_attrs=*/ArrayAttr())
+      .getRes();
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+MemRefType kernels::globalMemRefType(RankedTensorType type) {
+  auto space = gpu::AddressSpaceAttr::get(type.getContext(),
+                                          gpu::AddressSpace::Global);
+  return MemRefType::get(type.getShape(), type.getElementType(),
+                         MemRefLayoutAttrInterface(), space);
+}
+
+gpu::GPUFuncOp kernels::createKernel(ImplicitLocOpBuilder &b,
+                                     gpu::GPUModuleOp module, StringRef name,
+                                     TypeRange argTypes) {
+  b.setInsertionPointToEnd(module.getBody());
+  auto kernel = gpu::GPUFuncOp::create(
+      b, name, FunctionType::get(b.getContext(), argTypes, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  b.setInsertionPointToStart(&kernel.getBody().front());
+  return kernel;
+}
+
+Value kernels::sharedView(ImplicitLocOpBuilder &b, Value base,
+                          Value byteOffset, ArrayRef<int64_t> shape,
+                          Type elementType) {
+  auto space = gpu::AddressSpaceAttr::get(b.getContext(),
+                                          gpu::AddressSpace::Workgroup);
+  auto type = MemRefType::get(shape, elementType, MemRefLayoutAttrInterface(),
+                              space);
+  return memref::ViewOp::create(b, type, base, byteOffset, ValueRange{});
+}
+
+void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,
+                            Operation *op, mix::ScheduleAttr schedule,
+                            ArrayRef<StringRef> argNames,
+                            ArrayRef<StringRef> argRoles,
+                            DictionaryAttr opAttrs) {
+  Builder b(kernel.getContext());
+  SmallVector<Attribute> grid;
+  for (const auto &factors : config.grid) {
+    SmallVector<Attribute> encoded;
+    for (const GridFactor &factor : factors)
+      encoded.push_back(b.getDenseI64ArrayAttr(
+          {factor.constant, factor.arg, factor.dim, factor.ceilDiv}));
+    grid.push_back(b.getArrayAttr(encoded));
+  }
+  SmallVector<Attribute> names, roles;
+  for (StringRef name : argNames)
+    names.push_back(b.getStringAttr(name));
+  for (StringRef role : argRoles)
+    roles.push_back(b.getStringAttr(role));
+  NamedAttribute entries[] = {
+      b.getNamedAttr("block",
+                     b.getDenseI64ArrayAttr({config.blockThreads, 1, 1})),
+      b.getNamedAttr("grid", b.getArrayAttr(grid)),
+      b.getNamedAttr("shared_bytes", b.getI64IntegerAttr(config.sharedBytes)),
+      b.getNamedAttr("op", b.getStringAttr(op->getName().getStringRef())),
+      b.getNamedAttr("op_attrs", opAttrs),
+      b.getNamedAttr("schedule", schedule),
+      b.getNamedAttr("arg_names", b.getArrayAttr(names)),
+      b.getNamedAttr("arg_roles", b.getArrayAttr(roles)),
+  };
+  kernel->setAttr("mix.launch", b.getDictionaryAttr(entries));
+}
+
+mix::ScheduleAttr kernels::effectiveSchedule(mix::ScheduledOpInterface op) {
+  if (mix::ScheduleAttr schedule = op.getScheduleAttr())
+    return schedule;
+  std::vector<const mix::ScheduleTemplateDecl *> templates =
+      mix::getScheduleTemplatesForOp(op->getName().getStringRef());
+  if (templates.empty())
+    return {};
+  MLIRContext *context = op->getContext();
+  return mix::ScheduleAttr::get(context, templates.front()->name,
+                                DictionaryAttr::get(context, {}));
+}

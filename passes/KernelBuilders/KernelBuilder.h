@@ -1,0 +1,170 @@
+//===- KernelBuilder.h - Shared pieces of the GPU kernel builders -*- C++ -*-===//
+//
+// A kernel builder is a function from (mix op, #mix.schedule) to a `gpu.func`
+// in the `gpu.module` that --convert-mix-to-gpu creates. This header holds
+// what every builder shares: the launch description that the CUDA target
+// writes into the manifest, the plan of the one dynamic shared-memory block,
+// and terse index/f32 arithmetic for per-thread code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIXC_PASSES_KERNELBUILDERS_KERNELBUILDER_H
+#define MIXC_PASSES_KERNELBUILDERS_KERNELBUILDER_H
+
+#include "mixc/Dialect/Mix/MixOps.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include <array>
+#include <string>
+
+namespace mixc::kernels {
+
+/// One factor of a grid dimension: `constant`, or, when `arg` >= 0,
+/// ceil(size of dimension `dim` of kernel argument `arg` / `ceilDiv`) at
+/// launch time.
+struct GridFactor {
+  int64_t constant = 1;
+  int64_t arg = -1, dim = -1, ceilDiv = 1;
+};
+
+/// What the runtime needs to launch a kernel beyond its arguments. Stored on
+/// the gpu.func as the `mix.launch` dictionary (see setLaunchAttr) and
+/// written into the manifest by the CUDA target.
+struct LaunchConfig {
+  int64_t blockThreads = 128;
+  /// Each grid dimension is the product of its factors (none = 1).
+  std::array<llvm::SmallVector<GridFactor, 2>, 3> grid;
+  int64_t sharedBytes = 0;
+};
+
+/// One buffer of the dynamic shared-memory block.
+struct SharedBuffer {
+  std::string name;
+  int64_t offset, bytes;
+};
+
+/// The layout of a kernel's one dynamic shared-memory block: every buffer is
+/// a view at an explicit, aligned byte offset from one base. LLVM 22's NVPTX
+/// backend emits each zero-size workgroup global as its own 1-byte symbol,
+/// so no buffer may be a separate global or a second base.
+class SharedMemoryPlan {
+public:
+  /// Places `bytes` at the next offset aligned to `alignment` (a power of 2).
+  int64_t allocate(llvm::StringRef name, int64_t bytes,
+                   int64_t alignment = 128);
+  int64_t totalBytes() const { return end; }
+  llvm::ArrayRef<SharedBuffer> buffers() const { return list; }
+  /// Whether two buffers overlap: an internal error of a builder.
+  bool hasOverlap() const;
+
+private:
+  llvm::SmallVector<SharedBuffer> list;
+  int64_t end = 0;
+};
+
+/// The per-block shared memory a kernel may ask for on sm_80/sm_90 (227 KiB).
+constexpr int64_t kMaxSharedBytesPerBlock = 227 * 1024;
+
+/// Index and f32 arithmetic with short names, for per-thread kernel code.
+/// Index values are signed.
+class Emitter {
+public:
+  explicit Emitter(mlir::ImplicitLocOpBuilder &b) : b(b) {}
+
+  mlir::Value index(int64_t value);
+  mlir::Value f32(double value);
+  mlir::Value add(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value add(mlir::Value lhs, int64_t rhs);
+  mlir::Value sub(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value mul(mlir::Value lhs, int64_t rhs);
+  mlir::Value mul(mlir::Value lhs, mlir::Value rhs);
+  /// Floor division and remainder by a positive constant or value (operands
+  /// are nonnegative wherever these are used).
+  mlir::Value div(mlir::Value lhs, int64_t rhs);
+  mlir::Value div(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value rem(mlir::Value lhs, int64_t rhs);
+  mlir::Value rem(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value ceilDiv(mlir::Value lhs, int64_t rhs);
+  mlir::Value min(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value max(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value lt(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value le(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value gt(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value ge(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value eq(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value andI(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value orI(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value select(mlir::Value cond, mlir::Value lhs, mlir::Value rhs);
+
+  mlir::Value fadd(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value fsub(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value fmul(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value fdiv(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value fmax(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value feq(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value fgt(mlir::Value lhs, mlir::Value rhs);
+  /// 2^x with the hardware approximation (ex2.approx.f32).
+  mlir::Value exp2(mlir::Value value);
+  /// log2(x) (lg2.approx.f32).
+  mlir::Value log2(mlir::Value value);
+  /// The value of lane (lane ^ mask) of the warp.
+  mlir::Value shuffleXor(mlir::Value value, int64_t mask);
+
+  mlir::ImplicitLocOpBuilder &builder() { return b; }
+
+private:
+  mlir::ImplicitLocOpBuilder &b;
+};
+
+/// One PTX instruction as LLVM inline assembly (pure: no side effects).
+mlir::Value inlinePtx(mlir::ImplicitLocOpBuilder &b, mlir::Type resultType,
+                      llvm::StringRef text, llvm::StringRef constraints,
+                      mlir::ValueRange operands);
+
+/// The memref type of a kernel argument for a value of tensor type `type`:
+/// same shape and element type, in global memory.
+mlir::MemRefType globalMemRefType(mlir::RankedTensorType type);
+
+/// Creates `gpu.func @name(argTypes) kernel` at the end of `module` and
+/// places `b` at the start of its body.
+mlir::gpu::GPUFuncOp createKernel(mlir::ImplicitLocOpBuilder &b,
+                                  mlir::gpu::GPUModuleOp module,
+                                  llvm::StringRef name,
+                                  mlir::TypeRange argTypes);
+
+/// The view of `bytes` of the dynamic shared-memory block `base` at
+/// `byteOffset` as a `shape` buffer of `elementType`.
+mlir::Value sharedView(mlir::ImplicitLocOpBuilder &b, mlir::Value base,
+                       mlir::Value byteOffset, llvm::ArrayRef<int64_t> shape,
+                       mlir::Type elementType);
+
+/// Records how to launch `kernel` and what it computes (for the manifest and
+/// mixc-bench's reference check) as its `mix.launch` attribute:
+/// {block, grid, shared_bytes, op, op_attrs, schedule, arg_names, arg_roles}.
+void setLaunchAttr(mlir::gpu::GPUFuncOp kernel, const LaunchConfig &config,
+                   mlir::Operation *op, mix::ScheduleAttr schedule,
+                   llvm::ArrayRef<llvm::StringRef> argNames,
+                   llvm::ArrayRef<llvm::StringRef> argRoles,
+                   mlir::DictionaryAttr opAttrs);
+
+/// The schedule that lowers `op`: its own, else its op's default template
+/// with every parameter at its default.
+mix::ScheduleAttr effectiveSchedule(mix::ScheduledOpInterface op);
+
+//===----------------------------------------------------------------------===//
+// Kernel builders, one per (op, template). Each emits an error at the op and
+// returns failure for what it cannot lower, naming the feature.
+//===----------------------------------------------------------------------===//
+
+/// mix.attention with `attention.mma_sync`: FlashAttention-2 with mma.sync
+/// (passes/KernelBuilders/Attention.cpp).
+mlir::FailureOr<mlir::gpu::GPUFuncOp>
+buildAttentionMmaSyncKernel(mix::AttentionOp op, mix::ScheduleAttr schedule,
+                            mlir::gpu::GPUModuleOp module,
+                            llvm::StringRef name);
+
+} // namespace mixc::kernels
+
+#endif // MIXC_PASSES_KERNELBUILDERS_KERNELBUILDER_H
