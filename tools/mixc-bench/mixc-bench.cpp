@@ -806,6 +806,8 @@ struct Report {
   std::optional<double> error, tolerance;
   std::optional<float> medianMs, minMs, maxMs;
   std::vector<float> times;
+  /// The kernel faulted, taking the CUDA context with it.
+  bool contextLost = false;
 
   double tflops() const { return medianMs ? flops / (*medianMs * 1e9) : 0; }
   double gbps() const { return medianMs ? bytes / (*medianMs * 1e6) : 0; }
@@ -942,9 +944,15 @@ void runKernel(const std::string &path, const Options &options,
     shapes.push_back(b.shape.data());
   }
 
-  if (mixrt_kernel_launch(kernel.get(), ptrs.data(), shapes.data(), nullptr) ||
-      mixrt_synchronize()) {
+  if (mixrt_kernel_launch(kernel.get(), ptrs.data(), shapes.data(), nullptr)) {
     report.message = mixrt_last_error();
+    return;
+  }
+  // A kernel that faults leaves the CUDA context unusable for the rest of
+  // the process; later kernels are then reported as not run.
+  if (mixrt_synchronize()) {
+    report.message = std::string("the kernel faulted: ") + mixrt_last_error();
+    report.contextLost = true;
     return;
   }
 
@@ -962,7 +970,10 @@ void runKernel(const std::string &path, const Options &options,
     }
   }
   report.status = "PASS";
-  for (Buffer *b : outputs) {
+  // Outputs that failed this check are not compared with the reference.
+  std::vector<bool> written(outputs.size(), true);
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const Buffer *b = outputs[k];
     const size_t size = dtypeSize(b->decl->dtype);
     int64_t unwritten = 0, nans = 0, firstUnwritten = -1, firstNan = -1;
     for (int64_t i = 0; i < b->elements; ++i) {
@@ -975,6 +986,7 @@ void runKernel(const std::string &path, const Options &options,
           firstNan = i;
       }
     }
+    written[k] = !unwritten && !nans;
     if (unwritten) {
       report.status = "FAIL";
       report.message += (report.message.empty() ? "" : "; ") +
@@ -1000,7 +1012,11 @@ void runKernel(const std::string &path, const Options &options,
     plan.check(options.check, rng, comparisons);
     report.tolerance = toleranceFor(m);
     double worst = 0.0;
+    bool compared = false;
     for (size_t k = 0; k < outputs.size(); ++k) {
+      if (!written[k])
+        continue;
+      compared = true;
       double e =
           ref::relativeL2Error(comparisons[k].actual, comparisons[k].expected);
       if (std::isnan(e) || e > worst)
@@ -1017,7 +1033,8 @@ void runKernel(const std::string &path, const Options &options,
             (report.message.empty() ? "" : "; ") + std::string(line);
       }
     }
-    report.error = worst;
+    if (compared)
+      report.error = worst;
   }
 
   report.times.resize(options.iters);
@@ -1221,9 +1238,24 @@ int main(int argc, char **argv) {
   std::vector<Report> reports(manifests.size());
   const std::string date = utcNow();
   int failed = 0;
+  std::string faulted;
   for (size_t i = 0; i < manifests.size(); ++i) {
     Report &r = reports[i];
-    runKernel(manifests[i], options, parsed[i], r);
+    if (faulted.empty()) {
+      runKernel(manifests[i], options, parsed[i], r);
+      if (r.contextLost)
+        faulted = manifests[i];
+    } else {
+      r.manifestPath = manifests[i];
+      std::string error;
+      if (readManifest(manifests[i], parsed[i], error)) {
+        r.manifest = &parsed[i];
+        r.kernel = parsed[i].kernel;
+        r.op = parsed[i].op;
+      }
+      r.message =
+          "not run: the CUDA context was lost when " + faulted + " faulted";
+    }
     std::printf("%-5s %s", r.status.c_str(), manifests[i].c_str());
     if (r.medianMs)
       std::printf("  %.4f ms", *r.medianMs);
