@@ -92,3 +92,14 @@
 // MONARCH-NEXT: arith.constant
 // MONARCH-NEXT: mix.monarch %arg0, %{{.*}}, %{{.*}} : (tensor<4x64xf32>, tensor<8x8x8xf32>, tensor<8x8x8xf32>) -> tensor<4x64xf32>
 // MONARCH-NOT: linalg.generic
+
+// SSD, TorchScript exporter: the quadratic form as Mamba-2's minimal code
+// writes it, with the mask built in the graph (Trilu -> Not -> Cast -> Where).
+// RUN: mixc-translate --import-onnx %S/models/pytorch/ssd/model.onnx -o %t.ssd.mlir
+// RUN: FileCheck %s --check-prefix=TORCHSSD < %t.ssd.mlir
+// RUN: mixc-run %t.ssd.mlir --input %S/models/pytorch/ssd/input_0.npy \
+// RUN:   --input %S/models/pytorch/ssd/input_1.npy --input %S/models/pytorch/ssd/input_2.npy \
+// RUN:   --input %S/models/pytorch/ssd/input_3.npy \
+// RUN:   --expect %S/models/pytorch/ssd/output_0.npy --rtol 1e-4 --atol 1e-5 | FileCheck %s --check-prefix=OK
+// TORCHSSD: mix.ssd {{.*}} : (tensor<2x16x4x8xf32>, tensor<2x16x4xf32>, tensor<4xf32>, tensor<2x16x1x6xf32>, tensor<2x16x1x6xf32>) -> tensor<2x16x4x8xf32>
+// TORCHSSD-NOT: math.exp

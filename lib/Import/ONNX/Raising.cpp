@@ -728,11 +728,14 @@ private:
         return false;
       auto keeps = [](double v) { return v != 0; };
       auto drops = [](double v) { return v == 0; };
+      StringRef condition = where->input(0);
       if (isMaskingValue(uniformValue(known(where->input(2)))) &&
-          isCausal(where->input(0), keeps, drops))
+          (isCausal(condition, keeps, drops) ||
+           isBuiltCausal(condition, /*keeps=*/true)))
         segment = where->input(1);
       else if (isMaskingValue(uniformValue(known(where->input(1)))) &&
-               isCausal(where->input(0), drops, keeps))
+               (isCausal(condition, drops, keeps) ||
+                isBuiltCausal(condition, /*keeps=*/false)))
         segment = where->input(2);
     }
     return !segment.empty() && matchSegmentSum(segment);
@@ -752,6 +755,38 @@ private:
     return mask.getType().getShape().drop_back().back() == maskLength &&
            isCausalMask(mask, kept) &&
            isCausalMask(mask, [&](double v) { return !dropped(v); });
+  }
+
+  /// Whether `name` is a boolean causal mask built in the graph, as
+  /// PyTorch's exporter leaves torch.tril(ones) with masked_fill: Trilu(ones
+  /// [L, L], upper = 0, k = 0) keeps j <= i; each Not flips it, a Cast to
+  /// bool keeps it. `keeps` is the polarity wanted (true: true = attend).
+  bool isBuiltCausal(StringRef name, bool keeps) {
+    const onnx::NodeProto *op = producer(name);
+    while (op && (op->op_type() == "Not" || op->op_type() == "Cast")) {
+      if (op->op_type() == "Not")
+        keeps = !keeps;
+      for (const auto &attribute : op->attribute())
+        if (attribute.name() == "to" &&
+            attribute.i() != onnx::TensorProto::BOOL)
+          return false;
+      op = producer(op->input(0));
+    }
+    if (!op || op->op_type() != "Trilu" || !keeps)
+      return false;
+    for (const auto &attribute : op->attribute())
+      if (attribute.name() == "upper" && attribute.i() != 0)
+        return false;
+    if (op->input_size() > 1 && !op->input(1).empty() &&
+        uniformValue(known(op->input(1))) != 0.0)
+      return false;
+    DenseElementsAttr ones = known(op->input(0));
+    if (!ones || ones.getType().getRank() != 2 ||
+        uniformValue(ones) != 1.0 ||
+        ones.getType().getDimSize(0) != ones.getType().getDimSize(1))
+      return false;
+    maskLength = ones.getType().getDimSize(0);
+    return true;
   }
 
   /// seg = Sub(Unsqueeze(cs, -1), Unsqueeze(cs, -2)), cs = CumSum(dA, -1),

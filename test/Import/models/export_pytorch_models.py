@@ -3,8 +3,8 @@
 their inputs and expected outputs (from onnxruntime, checked against PyTorch).
 
 Run where PyTorch, onnx and onnxruntime exist (the GPU machine has them):
-    python3 export_pytorch_models.py OUT_DIR
-OUT_DIR/<model>/ gets model.onnx, input_<i>.npy, output_<i>.npy; a summary is
+    python3 export_pytorch_models.py OUT_DIR [MODEL...]
+(all models when none is named). OUT_DIR/<model>/ gets model.onnx, input_<i>.npy, output_<i>.npy; a summary is
 printed. Models are tiny (d_model 32) so that they can be committed.
 """
 import math
@@ -99,8 +99,13 @@ class SSDQuadratic(nn.Module):
         return (scores * decay) @ (x * dt[..., None])
 
 
+ONLY = set(sys.argv[2:])
+
+
 def export(name, model, inputs, out_dir, dynamic=False, dynamo=False,
            opset=17):
+    if ONLY and name not in ONLY:
+        return
     model.eval()
     path = os.path.join(out_dir, name)
     os.makedirs(path, exist_ok=True)
