@@ -30,5 +30,6 @@ config.substitutions.append(("%python", config.python_executable))
 llvm_config.add_tool_substitutions(
     [ToolSubst("mixc-opt", unresolved="fatal"),
      ToolSubst("mixc-run", unresolved="fatal"),
-     ToolSubst("mixc-translate", unresolved="fatal")],
+     ToolSubst("mixc-translate", unresolved="fatal"),
+     ToolSubst("mixc", unresolved="fatal")],
     [config.mixc_tools_dir, config.llvm_tools_dir])
