@@ -129,8 +129,7 @@ Value transposed(NodeContext &node, Value value, ArrayRef<int64_t> perm) {
     outputMap.push_back(i);
   }
   return tb.generic(
-      {value}, tb.empty(outSizes, type.getElementType()),
-      {inputMap, outputMap},
+      {value}, tb.empty(outSizes, type.getElementType()), {inputMap, outputMap},
       SmallVector<utils::IteratorType>(perm.size(),
                                        utils::IteratorType::parallel),
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
@@ -145,9 +144,30 @@ SmallVector<int64_t> permOf(const onnx::NodeProto &transpose) {
   return {};
 }
 
-class AttentionMatcher {
+/// Static sizes that differ (dynamic ones match anything).
+bool conflict(int64_t lhs, int64_t rhs) {
+  return !ShapedType::isDynamic(lhs) && !ShapedType::isDynamic(rhs) &&
+         lhs != rhs;
+}
+
+/// What every matcher reads of the graph around the node being imported.
+class GraphMatcher {
+protected:
+  explicit GraphMatcher(NodeContext &node) : node(node) {}
+
+  const onnx::NodeProto *producer(StringRef name) {
+    return node.producerOf(name);
+  }
+  DenseElementsAttr known(StringRef name) {
+    return node.valueNamed(name).constant;
+  }
+
+  NodeContext &node;
+};
+
+class AttentionMatcher : public GraphMatcher {
 public:
-  explicit AttentionMatcher(NodeContext &node) : node(node) {}
+  explicit AttentionMatcher(NodeContext &node) : GraphMatcher(node) {}
 
   FailureOr<bool> match() {
     const onnx::NodeProto &out = node.node();
@@ -187,13 +207,6 @@ public:
   }
 
 private:
-  const onnx::NodeProto *producer(StringRef name) {
-    return node.producerOf(name);
-  }
-  DenseElementsAttr known(StringRef name) {
-    return node.valueNamed(name).constant;
-  }
-
   /// Multiplies `scale` by known scalar factors of `name` (Mul, Div).
   bool peelScale(std::string &name) {
     while (const onnx::NodeProto *op = producer(name)) {
@@ -468,7 +481,6 @@ private:
     return true;
   }
 
-  NodeContext &node;
   RankedTensorType scoresType;
   std::string query, keyT, value;
   double scale = 1.0;
@@ -508,9 +520,9 @@ std::optional<EinsumRoles> einsumRoles(const onnx::NodeProto &einsum) {
   return std::nullopt;
 }
 
-class MonarchMatcher {
+class MonarchMatcher : public GraphMatcher {
 public:
-  explicit MonarchMatcher(NodeContext &node) : node(node) {}
+  explicit MonarchMatcher(NodeContext &node) : GraphMatcher(node) {}
 
   FailureOr<bool> match() {
     const onnx::NodeProto &out = node.node();
@@ -584,10 +596,6 @@ public:
   }
 
 private:
-  const onnx::NodeProto *producer(StringRef name) {
-    return node.producerOf(name);
-  }
-
   /// u[b,k,q] = sum_p w1[k,q,p] * x[b,k,p]: w = kqp, d = bkp, o = bkq.
   static bool isFirstProduct(const EinsumRoles &r) {
     const std::string &w = r.weight, &d = r.data, &o = r.out;
@@ -600,11 +608,6 @@ private:
     const std::string &w = r.weight, &d = r.data, &o = r.out;
     return o[0] == d[0] && o[2] == d[1] && d[1] == w[0] && o[1] == w[1] &&
            d[2] == w[2] && distinct(w + o[0]);
-  }
-
-  /// Static sizes that differ (dynamic ones match anything).
-  static bool conflict(int64_t a, int64_t b) {
-    return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
   }
 
   static bool distinct(const std::string &letters) {
@@ -622,14 +625,11 @@ private:
     }
     return name;
   }
-
-  NodeContext &node;
 };
 
-
-class SsdMatcher {
+class SsdMatcher : public GraphMatcher {
 public:
-  explicit SsdMatcher(NodeContext &node) : node(node) {}
+  explicit SsdMatcher(NodeContext &node) : GraphMatcher(node) {}
 
   FailureOr<bool> match() {
     const onnx::NodeProto &out = node.node();
@@ -660,12 +660,6 @@ public:
   }
 
 private:
-  const onnx::NodeProto *producer(StringRef name) {
-    return node.producerOf(name);
-  }
-  DenseElementsAttr known(StringRef name) {
-    return node.valueNamed(name).constant;
-  }
   RankedTensorType typeOf(StringRef name) {
     return dyn_cast<RankedTensorType>(node.valueNamed(name).value.getType());
   }
@@ -718,8 +712,9 @@ private:
       for (int side = 0; side < 2 && segment.empty(); ++side) {
         const onnx::NodeProto *exp = producer(op->input(side));
         if (exp && exp->op_type() == "Exp" &&
-            isCausal(op->input(1 - side), [](double v) { return v == 1; },
-                     [](double v) { return v == 0; }))
+            isCausal(
+                op->input(1 - side), [](double v) { return v == 1; },
+                [](double v) { return v == 0; }))
           segment = exp->input(0);
       }
     } else if (op->op_type() == "Exp") {
@@ -781,8 +776,7 @@ private:
         uniformValue(known(op->input(1))) != 0.0)
       return false;
     DenseElementsAttr ones = known(op->input(0));
-    if (!ones || ones.getType().getRank() != 2 ||
-        uniformValue(ones) != 1.0 ||
+    if (!ones || ones.getType().getRank() != 2 || uniformValue(ones) != 1.0 ||
         ones.getType().getDimSize(0) != ones.getType().getDimSize(1))
       return false;
     maskLength = ones.getType().getDimSize(0);
@@ -820,12 +814,6 @@ private:
       if (decay->input(side) == dt)
         a = decay->input(1 - side);
     return !a.empty();
-  }
-
-  /// Static sizes that differ (dynamic ones match anything).
-  static bool conflict(int64_t lhs, int64_t rhs) {
-    return !ShapedType::isDynamic(lhs) && !ShapedType::isDynamic(rhs) &&
-           lhs != rhs;
   }
 
   FailureOr<bool> emit() {
@@ -875,7 +863,6 @@ private:
     return true;
   }
 
-  NodeContext &node;
   std::string x, dt, a, b, c;
   int64_t maskLength = ShapedType::kDynamic;
 };
