@@ -31,8 +31,7 @@ namespace {
 /// The kernel builder for `schedule`'s template, or an error at the op.
 FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
                                       mix::ScheduleAttr schedule,
-                                      gpu::GPUModuleOp module,
-                                      StringRef name) {
+                                      gpu::GPUModuleOp module, StringRef name) {
   StringRef templateName = schedule.getTemplateName();
   if (templateName == "attention.mma_sync")
     return kernels::buildAttentionMmaSyncKernel(cast<mix::AttentionOp>(op),
@@ -63,8 +62,7 @@ struct ConvertMixToGpuPass
     bool failedAny = false;
     for (mix::ScheduledOpInterface op : ops) {
       StringRef family = op->getName().stripDialect();
-      std::string name =
-          (family + "_" + Twine(counts[family]++)).str();
+      std::string name = (family + "_" + Twine(counts[family]++)).str();
       mix::ScheduleAttr schedule = kernels::effectiveSchedule(op);
       if (!schedule) {
         op->emitOpError() << "has no kernel template";

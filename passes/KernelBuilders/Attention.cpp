@@ -177,9 +177,8 @@ Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
   Value row0 = e.mul(tile, p.blockN);
   SmallVector<Value> tokens = copyTile(key, kvHead, row0, keyLength, enabled,
                                        keyBuffer(slot), p.blockN, p.headDim);
-  llvm::append_range(tokens,
-                     copyTile(value, kvHead, row0, keyLength, enabled,
-                              valueBuffer(slot), p.blockN, p.valueDim));
+  llvm::append_range(tokens, copyTile(value, kvHead, row0, keyLength, enabled,
+                                      valueBuffer(slot), p.blockN, p.valueDim));
   return commitGroup(tokens);
 }
 
@@ -228,8 +227,8 @@ SmallVector<Value> AttentionKernelBuilder::scaleAndMask(ArrayRef<Value> scores,
       }
       SmallVector<Value> elements;
       for (int64_t half = 0; half < 2; ++half) {
-        Value row = e.add(e.add(queryStart, warpRow(rt)),
-                          e.add(group, 8 * half));
+        Value row =
+            e.add(e.add(queryStart, warpRow(rt)), e.add(group, 8 * half));
         for (int64_t c = 0; c < 2; ++c) {
           Value col = e.add(e.add(keyStart, 8 * nt), e.add(e.mul(quad, 2), c));
           Value keep = e.lt(col, keyLength);
@@ -244,9 +243,8 @@ SmallVector<Value> AttentionKernelBuilder::scaleAndMask(ArrayRef<Value> scores,
           elements.push_back(e.select(keep, element, negInf));
         }
       }
-      result.push_back(
-          vector::FromElementsOp::create(b, mma::accType(b.getContext()),
-                                         elements));
+      result.push_back(vector::FromElementsOp::create(
+          b, mma::accType(b.getContext()), elements));
     }
   }
   return result;
@@ -270,9 +268,9 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   // Ring slot `it % stages` holds tile `it`: wait for it, then refill the
   // slot that the previous iteration read (every thread passed the barrier).
   Value slot;
-  Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
   if (p.stages == 1) {
     slot = e.index(0);
+    Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
     gpu::BarrierOp::create(b);
     waitGroups(loadKeyValueTile(e.add(tileBegin, it), slot, always), 0);
     gpu::BarrierOp::create(b);
@@ -297,11 +295,11 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   if (p.causal)
     needsMask = e.orI(needsMask, e.gt(keyLast, queryStart));
   if (p.windowLeft)
-    needsMask = e.orI(needsMask, e.lt(e.add(keyStart, *p.windowLeft),
-                                      blockLastRow));
+    needsMask =
+        e.orI(needsMask, e.lt(e.add(keyStart, *p.windowLeft), blockLastRow));
   if (p.windowRight)
-    needsMask = e.orI(needsMask,
-                      e.gt(keyLast, e.add(queryStart, *p.windowRight)));
+    needsMask =
+        e.orI(needsMask, e.gt(keyLast, e.add(queryStart, *p.windowRight)));
   SmallVector<Type> scoreTypes(scores.size(), mma::accType(b.getContext()));
   auto maskIf = scf::IfOp::create(b, scoreTypes, needsMask,
                                   /*withElseRegion=*/true);
@@ -417,11 +415,11 @@ void AttentionKernelBuilder::epilogue(ArrayRef<Value> state) {
         Value second = e.fmul(
             vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{half, 1}),
             inverse);
-        Value pair = arith::TruncFOp::create(
-            b, pairType,
-            vector::FromElementsOp::create(
-                b, VectorType::get({2}, b.getF32Type()),
-                ValueRange{first, second}));
+        Value pair =
+            arith::TruncFOp::create(b, pairType,
+                                    vector::FromElementsOp::create(
+                                        b, VectorType::get({2}, b.getF32Type()),
+                                        ValueRange{first, second}));
         Value col = e.add(e.mul(quad, 2), 8 * ot);
         vector::StoreOp::create(b, pair, output,
                                 ValueRange{batch, head, globalRow, col});
@@ -442,8 +440,8 @@ void AttentionKernelBuilder::epilogue(ArrayRef<Value> state) {
 
 void AttentionKernelBuilder::build() {
   computeCoordinates();
-  auto space = gpu::AddressSpaceAttr::get(b.getContext(),
-                                          gpu::AddressSpace::Workgroup);
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
@@ -492,9 +490,9 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
                                      gpu::GPUModuleOp module, StringRef name) {
   StringRef templateName = schedule.getTemplateName();
   auto unsupported = [&](StringRef what) {
-    return op.emitOpError() << "kernel template '" << templateName
-                            << "' does not lower " << what
-                            << " yet (the CPU path, --mix-cpu-pipeline, does)";
+    return op.emitOpError()
+           << "kernel template '" << templateName << "' does not lower " << what
+           << " yet (the CPU path, --mix-cpu-pipeline, does)";
   };
   if (op.getBias())
     return unsupported("an additive bias");
@@ -512,8 +510,8 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
       vType.getElementType() != elementType)
     return unsupported("element types other than one of f16 and bf16 for "
                        "query, key and value");
-  if (qType.isDynamicDim(1) || kType.isDynamicDim(1) ||
-      qType.isDynamicDim(3) || vType.isDynamicDim(3))
+  if (qType.isDynamicDim(1) || kType.isDynamicDim(1) || qType.isDynamicDim(3) ||
+      vType.isDynamicDim(3))
     return unsupported("dynamic head counts or head dims");
 
   AttentionPlan p;
@@ -557,18 +555,17 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
   p.sharedBytes = shared.totalBytes();
   if (shared.hasOverlap())
     return op.emitOpError() << "internal error: overlapping shared buffers";
-  if (p.sharedBytes > kMaxSharedBytesPerBlock)
+  if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
     return op.emitOpError()
-           << "schedule '" << templateName << "' needs " << p.sharedBytes
+           << "schedule '" << templateName << "' needs "
+           << p.sharedBytes + kStaticSharedBytes
            << " bytes of shared memory, more than a block may have ("
            << kMaxSharedBytesPerBlock << "); lower block_m, block_n or stages";
 
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
-  SmallVector<Type> argTypes = {globalMemRefType(qType),
-                                globalMemRefType(kType),
-                                globalMemRefType(vType),
-                                globalMemRefType(cast<RankedTensorType>(
-                                    op.getOutput().getType()))};
+  SmallVector<Type> argTypes = {
+      globalMemRefType(qType), globalMemRefType(kType), globalMemRefType(vType),
+      globalMemRefType(cast<RankedTensorType>(op.getOutput().getType()))};
   SmallVector<StringRef> names = {"query", "key", "value", "result"};
   SmallVector<StringRef> roles = {"input", "input", "input", "output"};
   if (p.hasLse) {
@@ -589,9 +586,8 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
   Builder attrs(op.getContext());
   NamedAttribute opAttrs[] = {
       attrs.getNamedAttr("causal", attrs.getBoolAttr(p.causal)),
-      attrs.getNamedAttr("scale",
-                         attrs.getF64FloatAttr(
-                             op.getEffectiveScale().value_or(1.0))),
+      attrs.getNamedAttr(
+          "scale", attrs.getF64FloatAttr(op.getEffectiveScale().value_or(1.0))),
       attrs.getNamedAttr("window_left",
                          attrs.getI64IntegerAttr(p.windowLeft.value_or(-1))),
       attrs.getNamedAttr("window_right",

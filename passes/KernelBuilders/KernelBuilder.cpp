@@ -164,8 +164,8 @@ Value kernels::inlinePtx(ImplicitLocOpBuilder &b, Type resultType,
 //===----------------------------------------------------------------------===//
 
 MemRefType kernels::globalMemRefType(RankedTensorType type) {
-  auto space = gpu::AddressSpaceAttr::get(type.getContext(),
-                                          gpu::AddressSpace::Global);
+  auto space =
+      gpu::AddressSpaceAttr::get(type.getContext(), gpu::AddressSpace::Global);
   return MemRefType::get(type.getShape(), type.getElementType(),
                          MemRefLayoutAttrInterface(), space);
 }
@@ -181,13 +181,12 @@ gpu::GPUFuncOp kernels::createKernel(ImplicitLocOpBuilder &b,
   return kernel;
 }
 
-Value kernels::sharedView(ImplicitLocOpBuilder &b, Value base,
-                          Value byteOffset, ArrayRef<int64_t> shape,
-                          Type elementType) {
-  auto space = gpu::AddressSpaceAttr::get(b.getContext(),
-                                          gpu::AddressSpace::Workgroup);
-  auto type = MemRefType::get(shape, elementType, MemRefLayoutAttrInterface(),
-                              space);
+Value kernels::sharedView(ImplicitLocOpBuilder &b, Value base, Value byteOffset,
+                          ArrayRef<int64_t> shape, Type elementType) {
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  auto type =
+      MemRefType::get(shape, elementType, MemRefLayoutAttrInterface(), space);
   return memref::ViewOp::create(b, type, base, byteOffset, ValueRange{});
 }
 

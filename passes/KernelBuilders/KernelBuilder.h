@@ -1,4 +1,5 @@
-//===- KernelBuilder.h - Shared pieces of the GPU kernel builders -*- C++ -*-===//
+//===- KernelBuilder.h - Shared pieces of the GPU kernel builders -*- C++
+//-*-===//
 //
 // A kernel builder is a function from (mix op, #mix.schedule) to a `gpu.func`
 // in the `gpu.module` that --convert-mix-to-gpu creates. This header holds
@@ -66,6 +67,10 @@ private:
 
 /// The per-block shared memory a kernel may ask for on sm_80/sm_90 (227 KiB).
 constexpr int64_t kMaxSharedBytesPerBlock = 227 * 1024;
+/// What the block holds besides the dynamic bytes: LLVM 22 emits the dynamic
+/// base as a 16-byte-aligned static `.shared` symbol, and the dynamic
+/// allocation comes after the static one.
+constexpr int64_t kStaticSharedBytes = 16;
 
 /// Index and f32 arithmetic with short names, for per-thread kernel code.
 /// Index values are signed.

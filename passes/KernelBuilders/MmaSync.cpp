@@ -71,7 +71,8 @@ std::pair<Value, Value> mma_sync::loadBPairKN(Emitter &e, Value buffer,
                                               Value lane, Value k0, Value n0) {
   // Transposed matrices: (k 0-7, n 0-7), (k 8-15, n 0-7), (k 0-7, n 8-15),
   // (k 8-15, n 8-15).
-  Value k = e.add(k0, e.add(e.rem(lane, 8), e.mul(e.rem(e.div(lane, 8), 2), 8)));
+  Value k =
+      e.add(k0, e.add(e.rem(lane, 8), e.mul(e.rem(e.div(lane, 8), 2), 8)));
   Value n = e.add(n0, e.mul(e.div(lane, 16), 8));
   return splitRows(e.builder(), ldmatrix(e, buffer, k, n, true));
 }
@@ -95,11 +96,11 @@ Value mma_sync::mma(ImplicitLocOpBuilder &b, Value a, Value bFrag, Value acc) {
   // cannot type bf16 operands. A and B travel as packed 32-bit registers.
   Type elementType = cast<VectorType>(a.getType()).getElementType();
   StringRef type = elementType.isBF16() ? "bf16" : "f16";
-  std::string text = ("mma.sync.aligned.m16n8k16.row.col.f32." + type + "." +
-                      type +
-                      ".f32 {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
-                      "{$10, $11, $12, $13};")
-                         .str();
+  std::string text =
+      ("mma.sync.aligned.m16n8k16.row.col.f32." + type + "." + type +
+       ".f32 {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
+       "{$10, $11, $12, $13};")
+          .str();
   SmallVector<Value> operands = packedRows(b, a);
   llvm::append_range(operands, packedRows(b, bFrag));
   for (int64_t row = 0; row < 2; ++row)
@@ -107,8 +108,8 @@ Value mma_sync::mma(ImplicitLocOpBuilder &b, Value a, Value bFrag, Value acc) {
       operands.push_back(
           vector::ExtractOp::create(b, acc, ArrayRef<int64_t>{row, col}));
   Type f32 = b.getF32Type();
-  auto resultType = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                                     {f32, f32, f32, f32});
+  auto resultType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
   Value sum = inlinePtx(b, resultType, text, "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f",
                         operands);
   SmallVector<Value> results;

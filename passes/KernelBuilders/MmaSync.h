@@ -36,14 +36,12 @@ mlir::Value loadA(Emitter &e, mlir::Value buffer, mlir::Value lane,
 /// that holds B transposed, row-major [n][k] (ldmatrix.x4).
 std::pair<mlir::Value, mlir::Value> loadBPairNK(Emitter &e, mlir::Value buffer,
                                                 mlir::Value lane,
-                                                mlir::Value n0,
-                                                mlir::Value k0);
+                                                mlir::Value n0, mlir::Value k0);
 /// The B fragments of the n-tiles at n0 and n0 + 8 (k from k0) of a
 /// row-major [k][n] buffer (ldmatrix.x4.trans).
 std::pair<mlir::Value, mlir::Value> loadBPairKN(Emitter &e, mlir::Value buffer,
                                                 mlir::Value lane,
-                                                mlir::Value k0,
-                                                mlir::Value n0);
+                                                mlir::Value k0, mlir::Value n0);
 /// acc + a * b on the tensor cores.
 mlir::Value mma(mlir::ImplicitLocOpBuilder &b, mlir::Value a, mlir::Value bFrag,
                 mlir::Value acc);

@@ -53,7 +53,7 @@ func.func @bias_not_lowered(%q: tensor<1x2x64x64xbf16>, %b: tensor<1x1x64x64xbf1
 // -----
 
 func.func @shared_memory_too_large(%q: tensor<1x2x64x128xbf16>) -> tensor<1x2x64x128xbf16> {
-  // expected-error @+1 {{'mix.attention' op schedule 'attention.mma_sync' needs 243712 bytes of shared memory, more than a block may have (232448); lower block_m, block_n or stages}}
+  // expected-error @+1 {{'mix.attention' op schedule 'attention.mma_sync' needs 243728 bytes of shared memory, more than a block may have (232448); lower block_m, block_n or stages}}
   %o = mix.attention %q, %q, %q {schedule = #mix.schedule<attention.mma_sync, {block_n = 128, stages = 3}>} : (tensor<1x2x64x128xbf16>, tensor<1x2x64x128xbf16>, tensor<1x2x64x128xbf16>) -> tensor<1x2x64x128xbf16>
   return %o : tensor<1x2x64x128xbf16>
 }

@@ -59,9 +59,9 @@ static OwningOpRef<Operation *> importOnnx(llvm::SourceMgr &sourceMgr,
   return OwningOpRef<Operation *>(module.release());
 }
 
-static llvm::cl::opt<std::string> ptxChip(
-    "ptx-chip", llvm::cl::init("sm_90a"),
-    llvm::cl::desc("With --emit-ptx: the NVVM chip (default sm_90a)"));
+static llvm::cl::opt<std::string>
+    ptxChip("ptx-chip", llvm::cl::init("sm_90a"),
+            llvm::cl::desc("With --emit-ptx: the NVVM chip (default sm_90a)"));
 
 /// --emit-ptx: a module with mix ops (kernels are built with
 /// --convert-mix-to-gpu first) or with gpu.modules, as PTX text.
@@ -110,6 +110,6 @@ int main(int argc, char **argv) {
       "as func + linalg/tensor/arith/math + mix ops",
       importOnnx,
       [&](DialectRegistry &dialects) { mixc::registerMixcDialects(dialects); });
-  return failed(
-      mlirTranslateMain(argc, argv, "mixc translations: ONNX import, PTX emission\n"));
+  return failed(mlirTranslateMain(
+      argc, argv, "mixc translations: ONNX import, PTX emission\n"));
 }

@@ -30,9 +30,10 @@
 
 using namespace mlir;
 
-static llvm::cl::opt<std::string> inputPath(llvm::cl::Positional,
-                                            llvm::cl::desc("<model.onnx|.onnxtext|.mlir>"),
-                                            llvm::cl::Required);
+static llvm::cl::opt<std::string>
+    inputPath(llvm::cl::Positional,
+              llvm::cl::desc("<model.onnx|.onnxtext|.mlir>"),
+              llvm::cl::Required);
 static llvm::cl::opt<std::string>
     outputDir("o", llvm::cl::desc("Directory for the PTX, cubin and manifests"),
               llvm::cl::value_desc("dir"), llvm::cl::Required);
@@ -67,8 +68,8 @@ int main(int argc, char **argv) {
   StringRef path = inputPath;
   if (path.ends_with(".onnx") || path.ends_with(".onnxtext")) {
     std::string error;
-    module = mixc::importOnnxFile(path, &context, mixc::OnnxImportOptions(),
-                                  error);
+    module =
+        mixc::importOnnxFile(path, &context, mixc::OnnxImportOptions(), error);
     if (!module) {
       llvm::errs() << path << ": error: " << error << "\n";
       return 1;
@@ -104,8 +105,8 @@ int main(int argc, char **argv) {
   options.chip = target;
   options.features = ptxFeatures;
   options.ptxas = ptxas;
-  if (failed(mixc::cuda::emitKernels(*module, outputDir, options,
-                                     llvm::outs())))
+  if (failed(
+          mixc::cuda::emitKernels(*module, outputDir, options, llvm::outs())))
     return 1;
   return 0;
 }

@@ -118,8 +118,8 @@ FailureOr<std::string> cuda::assembleCubin(StringRef ptx,
   }
   std::string arch = "-arch=" + options.chip;
   std::string opt = "-O" + std::to_string(options.optLevel);
-  SmallVector<StringRef> args = {ptxas, arch, opt, "-v", input.path, "-o",
-                                 output.path};
+  SmallVector<StringRef> args = {ptxas,      arch, opt,        "-v",
+                                 input.path, "-o", output.path};
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(log.path),
                                           StringRef(log.path)};
   std::string execError;
@@ -231,9 +231,9 @@ llvm::json::Object manifestOf(const KernelRecord &kernel, StringRef binary,
           mix::lookupScheduleTemplate(schedule.getTemplateName()))
     for (const mix::ScheduleParamDecl &param : decl->params)
       params[param.name] = *schedule.getParam(param.name);
-  manifest["schedule"] = llvm::json::Object{
-      {"template", schedule.getTemplateName().str()},
-      {"params", std::move(params)}};
+  manifest["schedule"] =
+      llvm::json::Object{{"template", schedule.getTemplateName().str()},
+                         {"params", std::move(params)}};
 
   llvm::json::Array block;
   for (int64_t size : launch.getAs<DenseI64ArrayAttr>("block").asArrayRef())
@@ -279,8 +279,8 @@ LogicalResult writeFile(ModuleOp module, StringRef path, StringRef contents) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (ec)
-    return module.emitError() << "cannot write " << path << ": "
-                              << ec.message();
+    return module.emitError()
+           << "cannot write " << path << ": " << ec.message();
   os << contents;
   return success();
 }
@@ -298,8 +298,8 @@ LogicalResult cuda::emitKernels(ModuleOp module, StringRef directory,
       auto launch = func->getAttrOfType<DictionaryAttr>("mix.launch");
       if (!func.isKernel() || !launch)
         continue;
-      KernelRecord record{gpuModule.getName().str(), func.getName().str(),
-                          launch, {}};
+      KernelRecord record{
+          gpuModule.getName().str(), func.getName().str(), launch, {}};
       for (Type type : func.getArgumentTypes())
         record.argTypes.push_back(cast<MemRefType>(type));
       kernels.push_back(std::move(record));
@@ -309,8 +309,8 @@ LogicalResult cuda::emitKernels(ModuleOp module, StringRef directory,
     return module.emitError()
            << "no GPU kernels to emit (the input has no mix ops)";
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
-    return module.emitError() << "cannot create " << directory << ": "
-                              << ec.message();
+    return module.emitError()
+           << "cannot create " << directory << ": " << ec.message();
   if (failed(lowerToPtx(module, options)))
     return failure();
 
