@@ -36,6 +36,12 @@ FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
   if (templateName == "attention.mma_sync")
     return kernels::buildAttentionMmaSyncKernel(cast<mix::AttentionOp>(op),
                                                 schedule, module, name);
+  if (templateName == "ssd.chunked")
+    return kernels::buildSsdChunkedKernel(cast<mix::SSDOp>(op), schedule,
+                                          module, name);
+  if (templateName == "monarch.fused")
+    return kernels::buildMonarchFusedKernel(cast<mix::MonarchOp>(op), schedule,
+                                            module, name);
   return op->emitOpError() << "no GPU kernel builder for template '"
                            << templateName
                            << "' yet (the CPU path, --mix-cpu-pipeline, "

@@ -145,6 +145,13 @@ Value Emitter::shuffleXor(Value value, int64_t mask) {
       .getShuffleResult();
 }
 
+Value Emitter::shuffleUp(Value value, int64_t delta) {
+  Value offset = arith::ConstantOp::create(b, b.getI32IntegerAttr(delta));
+  Value width = arith::ConstantOp::create(b, b.getI32IntegerAttr(32));
+  return gpu::ShuffleOp::create(b, value, offset, width, gpu::ShuffleMode::UP)
+      .getShuffleResult();
+}
+
 Value kernels::inlinePtx(ImplicitLocOpBuilder &b, Type resultType,
                          StringRef text, StringRef constraints,
                          ValueRange operands) {

@@ -116,6 +116,9 @@ public:
   mlir::Value log2(mlir::Value value);
   /// The value of lane (lane ^ mask) of the warp.
   mlir::Value shuffleXor(mlir::Value value, int64_t mask);
+  /// The value of lane (lane - delta) of the warp (lanes below delta get
+  /// their own value back).
+  mlir::Value shuffleUp(mlir::Value value, int64_t delta);
 
   mlir::ImplicitLocOpBuilder &builder() { return b; }
 
@@ -169,6 +172,19 @@ mlir::FailureOr<mlir::gpu::GPUFuncOp>
 buildAttentionMmaSyncKernel(mix::AttentionOp op, mix::ScheduleAttr schedule,
                             mlir::gpu::GPUModuleOp module,
                             llvm::StringRef name);
+
+/// mix.ssd with `ssd.chunked`: the chunked Mamba-2 SSD in one launch, state
+/// carried between chunks in registers (passes/KernelBuilders/Ssd.cpp).
+mlir::FailureOr<mlir::gpu::GPUFuncOp>
+buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
+                      mlir::gpu::GPUModuleOp module, llvm::StringRef name);
+
+/// mix.monarch with `monarch.fused`: both block-diagonal products in one
+/// kernel, the permutation through shared memory
+/// (passes/KernelBuilders/Monarch.cpp).
+mlir::FailureOr<mlir::gpu::GPUFuncOp>
+buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
+                        mlir::gpu::GPUModuleOp module, llvm::StringRef name);
 
 } // namespace mixc::kernels
 

@@ -58,6 +58,16 @@ Value mma_sync::loadA(Emitter &e, Value buffer, Value lane, Value row,
                   e.add(col, e.mul(e.div(lane, 16), 8)), /*transpose=*/false);
 }
 
+Value mma_sync::loadAT(Emitter &e, Value buffer, Value lane, Value row,
+                       Value col) {
+  // Transposed matrices, in loadA's order: (m 0-7, k 0-7) is stored as k rows
+  // 0-7 at m 0, then (m 8-15, k 0-7), (m 0-7, k 8-15), (m 8-15, k 8-15). Lane
+  // l addresses k row l % 8 + 8 (l / 16) at m 8 ((l / 8) % 2).
+  Value k = e.add(col, e.add(e.rem(lane, 8), e.mul(e.div(lane, 16), 8)));
+  Value m = e.add(row, e.mul(e.rem(e.div(lane, 8), 2), 8));
+  return ldmatrix(e, buffer, k, m, /*transpose=*/true);
+}
+
 std::pair<Value, Value> mma_sync::loadBPairNK(Emitter &e, Value buffer,
                                               Value lane, Value n0, Value k0) {
   // Matrices: (n 0-7, k 0-7), (n 0-7, k 8-15), (n 8-15, k 0-7), (n 8-15,

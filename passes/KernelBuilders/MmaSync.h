@@ -32,6 +32,11 @@ mlir::Value zeroAcc(mlir::ImplicitLocOpBuilder &b);
 /// shared buffer (ldmatrix.x4).
 mlir::Value loadA(Emitter &e, mlir::Value buffer, mlir::Value lane,
                   mlir::Value row, mlir::Value col);
+/// The A fragment of the 16x16 tile at (row, col) of A for a buffer that
+/// holds A transposed, row-major [k][m] (ldmatrix.x4.trans): `row` indexes m
+/// and `col` indexes k.
+mlir::Value loadAT(Emitter &e, mlir::Value buffer, mlir::Value lane,
+                   mlir::Value row, mlir::Value col);
 /// The B fragments of the n-tiles at n0 and n0 + 8 (k from k0) of a buffer
 /// that holds B transposed, row-major [n][k] (ldmatrix.x4).
 std::pair<mlir::Value, mlir::Value> loadBPairNK(Emitter &e, mlir::Value buffer,
