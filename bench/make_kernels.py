@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Compiles the attention kernels that the H100 benchmark and GPU checks run.
+"""Compiles the kernels that the H100 benchmarks and GPU checks run.
 
-Run here (where mixc and ptxas are): writes one folder per case under OUT
-(default .kernels/attention), each with mix_kernels.cubin + attention_0.json.
+    bench/make_kernels.py [--only attention,ssd,monarch] [OUT]
+
+Run here (where mixc and ptxas are): writes one folder per case under
+OUT/<set>/<case> (default OUT: .kernels), each with the source (kernel.mlir),
+mix_kernels.cubin and one <kernel>.json manifest.
   check-*: odd shapes and every feature, checked in full by mixc-bench;
-  bench-*: ANCHORS.md sizes (16k tokens, H = 2048 / d), timed against peers.
+  bench-*: ANCHORS.md sizes, timed against peers.
 """
 import os
 import subprocess
@@ -36,7 +39,13 @@ def attention_mlir(b, hq, hkv, lq, lk, d, dtype, causal=False, window=None,
             f"  return {outs} : {results}\n}}\n")
 
 
-def cases():
+def attention_cases():
+    """(name, MLIR) of every attention case."""
+    for name, spec in _attention_specs():
+        yield name, attention_mlir(**spec)
+
+
+def _attention_specs():
     yield "check-causal-odd", dict(b=1, hq=2, hkv=2, lq=200, lk=200, d=64, dtype="bf16", causal=True)
     yield "check-full-f16-hd128", dict(b=2, hq=4, hkv=4, lq=333, lk=333, d=128, dtype="f16")
     yield "check-gqa", dict(b=1, hq=8, hkv=2, lq=257, lk=257, d=64, dtype="bf16", causal=True)
@@ -65,18 +74,40 @@ def cases():
                dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16", schedule=sched))
 
 
+def ssd_cases():
+    """(name, MLIR) of every SSD case."""
+    return []
+
+
+def monarch_cases():
+    """(name, MLIR) of every Monarch case."""
+    return []
+
+
+SETS = {"attention": attention_cases, "ssd": ssd_cases, "monarch": monarch_cases}
+
+
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".kernels", "attention")
-    for name, spec in cases():
-        folder = os.path.join(out, name)
-        os.makedirs(folder, exist_ok=True)
-        src = os.path.join(folder, "attention.mlir")
-        with open(src, "w") as f:
-            f.write(attention_mlir(**spec))
-        run = subprocess.run([MIXC, src, "-o", folder], capture_output=True, text=True)
-        if run.returncode != 0:
-            sys.exit(f"{name}: mixc failed:\n{run.stderr}")
-        print(f"{name}: {run.stdout.strip()}")
+    args = sys.argv[1:]
+    only = list(SETS)
+    if args[:1] == ["--only"]:
+        only = args[1].split(",")
+        args = args[2:]
+        unknown = [name for name in only if name not in SETS]
+        if unknown:
+            sys.exit(f"unknown set(s) {', '.join(unknown)}; sets: {', '.join(SETS)}")
+    out = args[0] if args else os.path.join(ROOT, ".kernels")
+    for set_name in only:
+        for name, text in SETS[set_name]():
+            folder = os.path.join(out, set_name, name)
+            os.makedirs(folder, exist_ok=True)
+            src = os.path.join(folder, "kernel.mlir")
+            with open(src, "w") as f:
+                f.write(text)
+            run = subprocess.run([MIXC, src, "-o", folder], capture_output=True, text=True)
+            if run.returncode != 0:
+                sys.exit(f"{set_name}/{name}: mixc failed:\n{run.stderr}")
+            print(f"{set_name}/{name}: {run.stdout.strip()}")
 
 
 if __name__ == "__main__":
