@@ -25,6 +25,7 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import mixrt  # noqa: E402
+from benchutil import median_ms, rel_l2  # noqa: E402
 
 
 @triton.autotune(
@@ -69,29 +70,6 @@ def triton_attention(q, k, v, causal, out):
     grid = lambda meta: (triton.cdiv(length, meta["BM"]), b * h)  # noqa: E731
     _triton_attention[grid](q, k, v, out, d ** -0.5, length, D=d, CAUSAL=causal)
     return out
-
-
-def median_ms(fn, warmup=5, iters=30):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(iters):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        fn()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end))
-    times.sort()
-    return times[len(times) // 2]
-
-
-def rel_l2(out, ref):
-    out = out.float()
-    if not torch.isfinite(out).all():
-        return float("inf")
-    return ((out - ref).norm() / ref.norm()).item()
 
 
 def main():

@@ -74,9 +74,61 @@ def _attention_specs():
                dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16", schedule=sched))
 
 
+def ssd_mlir(b, l, h, p, g, n, dtype, out=None, skip=True, softplus=False, dt_bias=False,
+             schedule=None):
+    x = f"tensor<{b}x{l}x{h}x{p}x{dtype}>"
+    y = f"tensor<{b}x{l}x{h}x{p}x{out or dtype}>"
+    dt = f"tensor<{b}x{l}x{h}xf32>"
+    bc = f"tensor<{b}x{l}x{g}x{n}x{dtype}>"
+    vec = f"tensor<{h}xf32>"
+    args = [("x", x), ("dt", dt), ("a", vec), ("b", bc), ("c", bc)]
+    operands = "%x, %dt, %a, %b, %c"
+    if skip:
+        args.append(("d", vec))
+        operands += " skip(%d)"
+    if dt_bias:
+        args.append(("bias", vec))
+        operands += " dt_bias(%bias)"
+    attrs = []
+    if softplus:
+        attrs.append("dt_softplus")
+    if schedule:
+        params = ", ".join(f"{k} = {v}" for k, v in schedule.items())
+        attrs.append(f"schedule = #mix.schedule<ssd.chunked, {{{params}}}>")
+    attr_text = f" {{{', '.join(attrs)}}}" if attrs else ""
+    signature = ", ".join(f"%{name}: {t}" for name, t in args)
+    types = ", ".join(t for _, t in args)
+    return (f"func.func @f({signature}) -> {y} {{\n"
+            f"  %y = mix.ssd {operands}{attr_text} : ({types}) -> {y}\n"
+            f"  return %y : {y}\n}}\n")
+
+
 def ssd_cases():
     """(name, MLIR) of every SSD case."""
-    return []
+    base = dict(b=1, l=300, h=4, p=64, g=1, n=128, dtype="bf16")
+    yield "check-odd-softplus", ssd_mlir(**base, softplus=True, dt_bias=True)
+    yield "check-f16-groups", ssd_mlir(b=2, l=257, h=8, p=32, g=2, n=64, dtype="f16", skip=False)
+    yield "check-f32-result", ssd_mlir(b=1, l=100, h=2, p=64, g=2, n=32, dtype="bf16", out="f32")
+    yield "check-one-token", ssd_mlir(b=2, l=1, h=2, p=64, g=1, n=128, dtype="bf16")
+    for name, sched in [("c128w4", dict(chunk_size=128, warps=4)),
+                        ("c128w8", dict(chunk_size=128, warps=8)),
+                        ("c256w8-p32", dict(chunk_size=256, warps=8, stages=1, block_p=32)),
+                        ("s1", dict(stages=1)), ("s3-p32", dict(stages=3, block_p=32)),
+                        ("c128w8-p16", dict(chunk_size=128, warps=8, block_p=16))]:
+        yield f"check-schedule-{name}", ssd_mlir(b=1, l=700, h=4, p=64, g=1, n=128, dtype="bf16",
+                                                 schedule=sched)
+    # ANCHORS.md: 16384 tokens, 32 heads, p = 64, n = 128, 1 group, chunk 64.
+    for b, l in [(1, 16384), (4, 4096)]:
+        yield f"bench-B{b}-L{l}", ssd_mlir(b=b, l=l, h=32, p=64, g=1, n=128, dtype="bf16")
+    yield "bench-B4-L4096-p32", ssd_mlir(b=4, l=4096, h=32, p=64, g=1, n=128, dtype="bf16",
+                                         schedule=dict(block_p=32))
+    for name, sched in [("p32", dict(block_p=32)), ("p16", dict(block_p=16)),
+                        ("c128w8", dict(chunk_size=128, warps=8)),
+                        ("c128w8-p32", dict(chunk_size=128, warps=8, block_p=32)),
+                        ("c128w8-p16", dict(chunk_size=128, warps=8, block_p=16)),
+                        ("c128w4-p16", dict(chunk_size=128, warps=4, block_p=16))]:
+        yield f"bench-B1-L16384-{name}", ssd_mlir(b=1, l=16384, h=32, p=64, g=1, n=128,
+                                                  dtype="bf16", schedule=sched)
 
 
 def monarch_cases():

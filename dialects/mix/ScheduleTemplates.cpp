@@ -102,8 +102,10 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
        "state passing, in one launch",
        {{"chunk_size", "tokens per chunk", {32, 64, 128, 256}, 64},
         {"block_p",
-         "head-dimension columns per thread block",
-         {32, 64, 128},
+         "head-dimension columns per thread block (more blocks when the "
+         "batch and head count are small: the chunks of a block run in "
+         "sequence)",
+         {16, 32, 64, 128},
          64},
         warps,
         stages({1, 2, 3}, 2)}},
@@ -114,9 +116,15 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
        {{"block_tokens",
          "tokens (rows of x) per thread block",
          {16, 32, 64, 128, 256},
-         64},
-        warps,
-        stages({1, 2, 3}, 2)}},
+         32},
+        {"warps", "warps per thread block", {4, 8}, 8},
+        stages({1, 2, 3}, 2),
+        {"cluster",
+         "thread blocks of a cluster that take the same tokens, split the "
+         "blocks of both factors and exchange u through distributed shared "
+         "memory (1: no cluster)",
+         {1, 2, 4, 8},
+         2}}},
       {"permute.gather",
        "mix.permute",
        "gather of whole rows along the permuted axis with vector loads",
