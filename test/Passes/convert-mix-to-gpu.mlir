@@ -68,8 +68,8 @@ func.func @rows_per_warp(%q: tensor<1x2x64x64xbf16>) -> tensor<1x2x64x64xbf16> {
 
 // -----
 
-func.func @no_builder_yet(%x: tensor<1x64x2x16xbf16>, %dt: tensor<1x64x2xf32>, %a: tensor<2xf32>, %b: tensor<1x64x1x16xbf16>) -> tensor<1x64x2x16xbf16> {
-  // expected-error @+1 {{'mix.ssd' op no GPU kernel builder for template 'ssd.chunked' yet (the CPU path, --mix-cpu-pipeline, lowers every mix op)}}
-  %y = mix.ssd %x, %dt, %a, %b, %b : (tensor<1x64x2x16xbf16>, tensor<1x64x2xf32>, tensor<2xf32>, tensor<1x64x1x16xbf16>, tensor<1x64x1x16xbf16>) -> tensor<1x64x2x16xbf16>
-  return %y : tensor<1x64x2x16xbf16>
+func.func @no_builder_yet(%q: tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16> {
+  // expected-error @+1 {{'mix.linear_attention' op no GPU kernel builder for template 'linear_attention.chunked' yet (the CPU path, --mix-cpu-pipeline, lowers every mix op)}}
+  %o = mix.linear_attention %q, %q, %q : (tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16>
+  return %o : tensor<1x2x64x64xf16>
 }
