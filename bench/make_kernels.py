@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Compiles the kernels that the H100 benchmarks and GPU checks run.
 
-    bench/make_kernels.py [--only attention,ssd,monarch] [OUT]
+    bench/make_kernels.py [--only attention,ssd,monarch] [--checks] [--mixc PATH] [OUT]
 
 Run here (where mixc and ptxas are): writes one folder per case under
 OUT/<set>/<case> (default OUT: .kernels), each with the source (kernel.mlir),
 mix_kernels.cubin and one <kernel>.json manifest.
   check-*: odd shapes and every feature, checked in full by mixc-bench;
   bench-*: ANCHORS.md sizes, timed against peers.
+--checks writes the check-* cases only (what `ctest -L gpu` runs); --mixc
+names the compiler (default: build/bin/mixc).
 """
 import os
 import subprocess
@@ -141,25 +143,36 @@ SETS = {"attention": attention_cases, "ssd": ssd_cases, "monarch": monarch_cases
 
 def main():
     args = sys.argv[1:]
-    only = list(SETS)
-    if args[:1] == ["--only"]:
-        only = args[1].split(",")
-        args = args[2:]
-        unknown = [name for name in only if name not in SETS]
-        if unknown:
-            sys.exit(f"unknown set(s) {', '.join(unknown)}; sets: {', '.join(SETS)}")
+    only, checks_only, mixc = list(SETS), False, MIXC
+    while args and args[0].startswith("--"):
+        flag = args.pop(0)
+        if flag == "--checks":
+            checks_only = True
+        elif flag in ("--only", "--mixc") and args:
+            value = args.pop(0)
+            if flag == "--mixc":
+                mixc = value
+            else:
+                only = value.split(",")
+        else:
+            sys.exit(f"usage: {sys.argv[0]} [--only SETS] [--checks] [--mixc PATH] [OUT]")
+    unknown = [name for name in only if name not in SETS]
+    if unknown:
+        sys.exit(f"unknown set(s) {', '.join(unknown)}; sets: {', '.join(SETS)}")
     out = args[0] if args else os.path.join(ROOT, ".kernels")
     for set_name in only:
         for name, text in SETS[set_name]():
+            if checks_only and not name.startswith("check-"):
+                continue
             folder = os.path.join(out, set_name, name)
             os.makedirs(folder, exist_ok=True)
             src = os.path.join(folder, "kernel.mlir")
             with open(src, "w") as f:
                 f.write(text)
-            run = subprocess.run([MIXC, src, "-o", folder], capture_output=True, text=True)
+            run = subprocess.run([mixc, src, "-o", folder], capture_output=True, text=True)
             if run.returncode != 0:
                 sys.exit(f"{set_name}/{name}: mixc failed:\n{run.stderr}")
-            print(f"{set_name}/{name}: {run.stdout.strip()}")
+            print(f"{set_name}/{name}: {run.stdout.strip()}", flush=True)
 
 
 if __name__ == "__main__":
