@@ -1,0 +1,505 @@
+//===- Features.cpp - Features of an (op, schedule) pair ------------------===//
+//
+// Computes the feature schema of Features.h: op-level features from the
+// op's shape, schedule-level ones from the template's launch geometry and
+// shared-memory plan and the iteration-domain counts, and the ptxas numbers
+// from a launch manifest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mixc/CostModel/Features.h"
+
+#include "mixc/CostModel/IterationDomain.h"
+#include "mixc/Dialect/Mix/ScheduleTemplates.h"
+#include "mixc/Runtime/Manifest.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mixc;
+using namespace mixc::costmodel;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Per-SM limits of the H100 SXM (sm_90) for the occupancy estimate.
+constexpr int64_t kMultiprocessors = 132;
+constexpr int64_t kThreadsPerSM = 2048;
+constexpr int64_t kWarpsPerSM = kThreadsPerSM / 32;
+constexpr int64_t kBlocksPerSM = 32;
+constexpr int64_t kRegistersPerSM = 65536;
+/// Registers are allocated per warp in units of 256.
+constexpr int64_t kRegisterUnit = 256;
+constexpr int64_t kSharedBytesPerSM = 228 * 1024;
+/// What the driver keeps of each block's shared memory on sm_80 and later
+/// (cudaDevAttrReservedSharedMemoryPerBlock).
+constexpr int64_t kReservedSharedPerBlock = 1024;
+
+llvm::Error featureError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// A size as a double: NaN when dynamic.
+double known(int64_t size) { return size == kDynamic ? kNaN : double(size); }
+
+double ceilDiv(double a, double b) { return std::ceil(a / b); }
+
+/// The field of feature `name`, or null.
+double *featureField(Features &features, llvm::StringRef name) {
+#define MIXC_FEATURE_LOOKUP(field, scale, description)                         \
+  if (name == #field)                                                          \
+    return &features.field;
+  MIXC_FEATURES(MIXC_FEATURE_LOOKUP)
+#undef MIXC_FEATURE_LOOKUP
+  return nullptr;
+}
+
+/// The value of parameter `name` among `params` (in `decl`'s order).
+std::optional<int64_t> paramValue(const mix::ScheduleTemplateDecl &decl,
+                                  llvm::ArrayRef<int64_t> params,
+                                  llvm::StringRef name) {
+  for (auto [param, value] : llvm::zip(decl.params, params))
+    if (param.name == name)
+      return value;
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Op level
+//===----------------------------------------------------------------------===//
+
+llvm::Error fillAttention(Features &f, const AttentionShape &op) {
+  f.op_kind = 0;
+  f.batch = known(op.batch);
+  f.heads = known(op.queryHeads);
+  f.kv_heads = known(op.keyHeads);
+  f.gqa_ratio = f.heads / f.kv_heads;
+  f.query_length = known(op.queryLength);
+  f.key_length = known(op.keyLength);
+  f.head_dim = known(op.headDim);
+  f.value_dim = known(op.valueDim);
+  f.element_bytes = op.elementBytes;
+  f.output_bytes = op.outputElementBytes;
+  bool window = op.windowLeft || op.windowRight;
+  f.mask_kind = (op.causal ? 1 : 0) + (window ? 2 : 0);
+  if (op.windowLeft)
+    f.window_left = *op.windowLeft;
+  if (op.windowRight)
+    f.window_right = *op.windowRight;
+  f.sink_tokens = op.sinkTokens;
+  f.has_bias = op.hasBias;
+  f.has_block_mask = op.hasBlockMask;
+  if (op.maskBlockSizes)
+    f.mask_blocks = ceilDiv(f.query_length, op.maskBlockSizes->first) *
+                    ceilDiv(f.key_length, op.maskBlockSizes->second);
+  f.has_lse = op.hasLse;
+
+  double heads = f.batch * f.heads;
+  if (op.queryLength != kDynamic && op.keyLength != kDynamic) {
+    auto kept = countKeptPairs(op);
+    if (!kept)
+      return kept.takeError();
+    f.mask_density = double(*kept) / (f.query_length * f.key_length);
+    f.useful_flops = double(*kept) * heads * 2 * (f.head_dim + f.value_dim);
+  }
+  double queryBytes = heads * f.query_length * f.head_dim * op.elementBytes;
+  double keyValueBytes =
+      f.batch * f.kv_heads * f.key_length *
+      (f.head_dim * op.elementBytes + f.value_dim * op.valueElementBytes);
+  double outputBytes =
+      heads * f.query_length *
+      (f.value_dim * op.outputElementBytes + (op.hasLse ? 4 : 0));
+  f.compulsory_bytes = queryBytes + keyValueBytes + outputBytes;
+  return llvm::Error::success();
+}
+
+/// The chunked SSD's matrix FLOPs per (batch, head) at `chunkSize`: the
+/// quadratic part within chunks (C B^T scores over the chunk domain, 2N per
+/// pair, then times x, 2P per pair), each token's B x^T into its chunk's
+/// state and C times the state into its output (2NP each), and the state
+/// passed between chunks (2NP per chunk); twice the state work when
+/// bidirectional.
+llvm::Expected<double> ssdFlopsPerHead(const SsdShape &op, int64_t chunkSize) {
+  auto pairs = countIntegerPoints(ssdIntraChunkDomain(op, chunkSize));
+  if (!pairs)
+    return pairs.takeError();
+  double n = op.stateDim, p = op.headDim, length = op.length;
+  double chunks = ceilDiv(length, chunkSize);
+  double stateWork = (2 * length + chunks) * 2 * n * p;
+  return double(*pairs) * 2 * (n + p) + (op.bidirectional ? 2 : 1) * stateWork;
+}
+
+llvm::Error fillSsd(Features &f, const SsdShape &op, int64_t chunkSize) {
+  f.op_kind = 1;
+  f.batch = known(op.batch);
+  f.heads = known(op.heads);
+  f.kv_heads = known(op.groups);
+  f.gqa_ratio = f.heads / f.kv_heads;
+  f.query_length = f.key_length = known(op.length);
+  f.head_dim = known(op.headDim);
+  f.state_dim = known(op.stateDim);
+  f.element_bytes = op.elementBytes;
+  f.output_bytes = op.outputElementBytes;
+  f.mask_kind = op.bidirectional ? 0 : 1;
+  f.param_chunk_size = chunkSize;
+  f.num_chunks = ceilDiv(f.query_length, chunkSize);
+  f.mask_density =
+      op.bidirectional ? 1.0 : (f.query_length + 1) / (2 * f.query_length);
+  if (op.length != kDynamic && op.stateDim != kDynamic &&
+      op.headDim != kDynamic) {
+    auto flops = ssdFlopsPerHead(op, chunkSize);
+    if (!flops)
+      return flops.takeError();
+    f.useful_flops = *flops * f.batch * f.heads;
+  }
+  double tokens = f.batch * f.query_length;
+  f.compulsory_bytes =
+      tokens * f.heads * f.head_dim *
+          (op.elementBytes + op.outputElementBytes) +
+      tokens * 2 * f.kv_heads * f.state_dim * op.stateElementBytes +
+      tokens * f.heads * op.dtElementBytes;
+  return llvm::Error::success();
+}
+
+void fillMonarch(Features &f, const MonarchShape &op) {
+  f.op_kind = 2;
+  f.batch = known(op.rows);
+  f.head_dim = known(op.size);
+  f.value_dim = double(op.secondBlocks) * op.secondOut;
+  f.first_blocks = op.firstBlocks;
+  f.first_block_in = op.firstIn;
+  f.first_block_out = op.firstOut;
+  f.second_blocks = op.secondBlocks;
+  f.second_block_in = op.secondIn;
+  f.second_block_out = op.secondOut;
+  f.element_bytes = op.elementBytes;
+  f.output_bytes = op.outputElementBytes;
+  double factorElements = double(op.firstBlocks) * op.firstOut * op.firstIn +
+                          double(op.secondBlocks) * op.secondOut * op.secondIn;
+  f.useful_flops = 2 * f.batch * factorElements;
+  f.compulsory_bytes = f.batch * f.head_dim * op.elementBytes +
+                       factorElements * op.factorElementBytes +
+                       f.batch * f.value_dim * op.outputElementBytes;
+}
+
+/// The SSD's chunk size: the op's own ssd.chunked schedule's, else the
+/// template default.
+int64_t defaultChunkSize(const OpShape &shape) {
+  const mix::ScheduleTemplateDecl *decl =
+      mix::lookupScheduleTemplate("ssd.chunked");
+  if (!decl)
+    return 64;
+  if (shape.scheduleTemplate && *shape.scheduleTemplate == decl->name)
+    if (std::optional<int64_t> chunk =
+            paramValue(*decl, shape.scheduleValues, "chunk_size"))
+      return *chunk;
+  const mix::ScheduleParamDecl *param = decl->findParam("chunk_size");
+  return param ? param->defaultValue : 64;
+}
+
+//===----------------------------------------------------------------------===//
+// Schedule level
+//===----------------------------------------------------------------------===//
+
+/// Resident blocks per SM for blocks of `threads` threads, `registers` per
+/// thread and `sharedBytes` of shared memory.
+int64_t blocksPerSM(int64_t threads, int64_t registers, int64_t sharedBytes) {
+  int64_t warps = (threads + 31) / 32;
+  int64_t byThreads = kWarpsPerSM / warps;
+  int64_t registersPerWarp =
+      (registers * 32 + kRegisterUnit - 1) / kRegisterUnit * kRegisterUnit;
+  int64_t byRegisters = registersPerWarp > 0
+                            ? kRegistersPerSM / registersPerWarp / warps
+                            : kBlocksPerSM;
+  int64_t byShared =
+      kSharedBytesPerSM / (sharedBytes + kReservedSharedPerBlock);
+  return std::min({byThreads, byRegisters, byShared, kBlocksPerSM});
+}
+
+/// Launch geometry, occupancy, domains, FLOPs and bytes of
+/// attention.mma_sync, as Attention.cpp builds and launches it.
+llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
+                                 const mix::ScheduleTemplateDecl &decl,
+                                 llvm::ArrayRef<int64_t> params,
+                                 const CompiledStats *compiled) {
+  int64_t blockM = *paramValue(decl, params, "block_m");
+  int64_t blockN = *paramValue(decl, params, "block_n");
+  int64_t warps = *paramValue(decl, params, "warps");
+  int64_t stages = *paramValue(decl, params, "stages");
+  int64_t threads = 32 * warps;
+  f.block_threads = threads;
+  // Grid: (ceil(Lq / block_m), B Hq).
+  double heads = f.batch * f.heads;
+  f.grid_blocks = ceilDiv(f.query_length, blockM) * heads;
+
+  // Shared memory: [Q | K stages | V stages], rows padded by 8 elements,
+  // 128-byte aligned, plus the 16-byte static symbol.
+  auto alignUp = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
+  int64_t rowPad = 8, bytes = op.elementBytes;
+  int64_t shared = blockM * (op.headDim + rowPad) * bytes;
+  shared = alignUp(shared) + stages * blockN * (op.headDim + rowPad) * bytes;
+  shared = alignUp(shared) + stages * blockN * (op.valueDim + rowPad) * bytes;
+  shared += 16;
+  f.shared_bytes = shared;
+
+  // Registers: per thread, the f32 O and S accumulators (4 per m16n8 tile),
+  // the Q A-fragments (4 per m16k16 tile) and m and l of each row tile, one
+  // k-step's B fragments of K and V, and about 24 for addresses and indices
+  // (within 12 registers on average of ptxas's count for 21 schedules of
+  // d, dv in {64, 128}); ptxas's count when known.
+  int64_t rowTiles = std::max<int64_t>(1, blockM / (16 * warps));
+  int64_t estimate = rowTiles * (4 * op.valueDim / 8 + 4 * blockN / 8 +
+                                 4 * op.headDim / 16 + 4) +
+                     blockN / 4 + op.valueDim / 4 + 24;
+  int64_t registers = std::min<int64_t>(255, estimate);
+  if (compiled && compiled->registers)
+    registers = *compiled->registers;
+  f.registers_per_thread = registers;
+  int64_t resident = blocksPerSM(threads, registers, shared);
+  f.blocks_per_sm = resident;
+  f.occupancy = double(resident * warps) / kWarpsPerSM;
+  if (resident > 0) {
+    f.waves = f.grid_blocks / double(kMultiprocessors * resident);
+    f.wave_efficiency = f.waves / std::ceil(f.waves);
+  }
+
+  if (op.queryLength == kDynamic || op.keyLength == kDynamic)
+    return llvm::Error::success();
+  auto counts = countAttentionTiles(op, blockM, blockN);
+  if (!counts)
+    return counts.takeError();
+  f.tiles_visited = double(counts->tilePairs) * heads;
+  f.masked_tile_fraction = counts->tilePairs ? double(counts->maskedTilePairs) /
+                                                   double(counts->tilePairs)
+                                             : 0.0;
+  f.executed_flops = f.tiles_visited * 2.0 * double(blockM) * double(blockN) *
+                     (f.head_dim + f.value_dim);
+  f.flop_efficiency = f.useful_flops / f.executed_flops;
+  // Q rows below Lq once per block, K and V rows as the domain counts them
+  // (per query head: GQA heads reload their key/value head), O and lse once.
+  double queryBytes = heads * f.query_length * f.head_dim * op.elementBytes;
+  double keyValueBytes =
+      heads * double(counts->keyRowsLoaded) *
+      (f.head_dim * op.elementBytes + f.value_dim * op.valueElementBytes);
+  double outputBytes =
+      heads * f.query_length *
+      (f.value_dim * op.outputElementBytes + (op.hasLse ? 4 : 0));
+  f.tiled_bytes = queryBytes + keyValueBytes + outputBytes;
+  f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
+  return llvm::Error::success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Schema
+//===----------------------------------------------------------------------===//
+
+llvm::ArrayRef<FeatureInfo> mixc::costmodel::featureSchema() {
+  static const FeatureInfo schema[] = {
+#define MIXC_FEATURE_INFO(name, scale, description)                            \
+  {#name, FeatureScale::scale, description},
+      MIXC_FEATURES(MIXC_FEATURE_INFO)
+#undef MIXC_FEATURE_INFO
+  };
+  return schema;
+}
+
+double mixc::costmodel::slog(double x) {
+  if (std::isnan(x))
+    return x;
+  return std::copysign(std::log2(1.0 + std::fabs(x)), x);
+}
+
+std::vector<double> Features::values() const {
+  return {
+#define MIXC_FEATURE_VALUE(name, scale, description) name,
+      MIXC_FEATURES(MIXC_FEATURE_VALUE)
+#undef MIXC_FEATURE_VALUE
+  };
+}
+
+std::vector<double> Features::scaledValues() const {
+  std::vector<double> result = values();
+  for (auto [value, info] : llvm::zip(result, featureSchema()))
+    if (info.scale == FeatureScale::Log)
+      value = slog(value);
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Manifests
+//===----------------------------------------------------------------------===//
+
+llvm::Expected<CompiledStats>
+mixc::costmodel::parseCompiledStats(llvm::StringRef text,
+                                    llvm::StringRef path) {
+  namespace json = runtime::json;
+  json::Value root;
+  std::string error;
+  if (!json::parse(text.str(), path.str(), root, error))
+    return featureError(error);
+  if (root.kind != json::Value::Kind::Object)
+    return featureError(path + ": a manifest is a JSON object");
+  auto integer =
+      [&](const json::Value *object,
+          const char *key) -> llvm::Expected<std::optional<int64_t>> {
+    const json::Value *value = object ? object->get(key) : nullptr;
+    if (!value)
+      return std::nullopt;
+    if (value->kind != json::Value::Kind::Int)
+      return featureError(path + ":" + llvm::Twine(value->line) + ":" +
+                          llvm::Twine(value->column) + ": '" + key +
+                          "' must be an integer");
+    return value->integer;
+  };
+  CompiledStats stats;
+  const json::Value *ptxas = root.get("ptxas");
+  if (ptxas && ptxas->kind != json::Value::Kind::Object)
+    return featureError(path + ": 'ptxas' must be an object");
+  std::pair<std::optional<int64_t> *, const char *> fields[] = {
+      {&stats.registers, "registers"},
+      {&stats.spillStoreBytes, "spill_store_bytes"},
+      {&stats.spillLoadBytes, "spill_load_bytes"},
+      {&stats.stackFrameBytes, "stack_frame_bytes"}};
+  for (auto [field, key] : fields) {
+    auto value = integer(ptxas, key);
+    if (!value)
+      return value.takeError();
+    *field = *value;
+  }
+  auto shared = integer(&root, "shared_bytes");
+  if (!shared)
+    return shared.takeError();
+  stats.sharedBytes = *shared;
+  return stats;
+}
+
+llvm::Expected<CompiledStats>
+mixc::costmodel::readCompiledStats(llvm::StringRef manifestPath) {
+  std::string text, error;
+  if (!runtime::readFile(manifestPath.str(), text, error))
+    return featureError(error);
+  return parseCompiledStats(text, manifestPath);
+}
+
+//===----------------------------------------------------------------------===//
+// Extraction
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+llvm::Error fillOpFeatures(Features &f, const OpShape &shape,
+                           std::optional<int64_t> chunkSize) {
+  if (const AttentionShape *op = shape.getAttention())
+    return fillAttention(f, *op);
+  if (const SsdShape *op = shape.getSsd())
+    return fillSsd(f, *op, chunkSize.value_or(defaultChunkSize(shape)));
+  fillMonarch(f, *shape.getMonarch());
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Expected<Features>
+mixc::costmodel::computeOpFeatures(const OpShape &shape) {
+  Features features;
+  if (llvm::Error error = fillOpFeatures(features, shape, std::nullopt))
+    return error;
+  return features;
+}
+
+llvm::Expected<Features> mixc::costmodel::computeFeatures(
+    const OpShape &shape, const mix::ScheduleTemplateDecl &decl,
+    llvm::ArrayRef<int64_t> params, const CompiledStats *compiled) {
+  if (decl.opName != shape.opName)
+    return featureError("kernel template '" + decl.name + "' lowers '" +
+                        decl.opName + "', not '" + shape.opName + "'");
+  if (params.size() != decl.params.size())
+    return featureError("kernel template '" + decl.name + "' has " +
+                        llvm::Twine(decl.params.size()) + " parameters, got " +
+                        llvm::Twine(params.size()) + " values");
+  Features f;
+  if (llvm::Error error =
+          fillOpFeatures(f, shape, paramValue(decl, params, "chunk_size")))
+    return error;
+
+  llvm::ArrayRef<mix::ScheduleTemplateDecl> templates =
+      mix::getScheduleTemplates();
+  for (auto [index, entry] : llvm::enumerate(templates))
+    if (entry.name == decl.name)
+      f.template_index = index;
+  for (auto [param, value] : llvm::zip(decl.params, params)) {
+    double *field = featureField(f, ("param_" + param.name).str());
+    if (!field)
+      return featureError("feature schema " + kFeatureSchemaVersion +
+                          " has no feature for parameter '" + param.name +
+                          "' of template '" + decl.name + "'");
+    *field = value;
+  }
+  if (std::optional<int64_t> warps = paramValue(decl, params, "warps"))
+    f.block_threads = 32 * *warps;
+  if (std::optional<int64_t> threads = paramValue(decl, params, "threads"))
+    f.block_threads = *threads;
+
+  if (decl.name == "attention.mma_sync")
+    if (llvm::Error error = fillAttentionMmaSync(f, *shape.getAttention(), decl,
+                                                 params, compiled))
+      return error;
+
+  if (compiled) {
+    auto set = [](double &field, const std::optional<int64_t> &value) {
+      if (value)
+        field = double(*value);
+    };
+    set(f.ptxas_registers, compiled->registers);
+    set(f.ptxas_spill_store_bytes, compiled->spillStoreBytes);
+    set(f.ptxas_spill_load_bytes, compiled->spillLoadBytes);
+    set(f.ptxas_stack_bytes, compiled->stackFrameBytes);
+    set(f.kernel_shared_bytes, compiled->sharedBytes);
+  }
+  return f;
+}
+
+void mixc::costmodel::writeFeatureRecordFields(
+    llvm::json::OStream &json, const OpShape &shape,
+    const mix::ScheduleTemplateDecl *decl, llvm::ArrayRef<int64_t> params,
+    const Features &features) {
+  json.attribute("schema_version", kFeatureSchemaVersion);
+  json.attribute("op", shape.opName);
+  if (decl) {
+    json.attribute("template", decl->name);
+    json.attributeObject("params", [&] {
+      for (auto [param, value] : llvm::zip(decl->params, params))
+        json.attribute(param.name, value);
+    });
+  }
+  json.attributeArray("feature_names", [&] {
+    for (const FeatureInfo &info : featureSchema())
+      json.value(info.name);
+  });
+  json.attributeArray("features", [&] {
+    for (double value : features.values()) {
+      if (std::isnan(value))
+        json.value(nullptr);
+      else
+        json.value(value);
+    }
+  });
+}
+
+std::string mixc::costmodel::featureRecord(
+    const OpShape &shape, const mix::ScheduleTemplateDecl *decl,
+    llvm::ArrayRef<int64_t> params, const Features &features) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::json::OStream json(os);
+  json.object(
+      [&] { writeFeatureRecordFields(json, shape, decl, params, features); });
+  return text;
+}
