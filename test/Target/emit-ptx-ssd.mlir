@@ -3,8 +3,8 @@
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // PTX: .target sm_90a
 // PTX: .entry ssd_0(
-// PTX-DAG: cp.async.cg.shared.global [%rd{{[0-9]+}}{{(\+[0-9]+)?}}], [%rd{{[0-9]+}}], 16, {{16|%r[0-9]+}};
-// PTX-DAG: cp.async.ca.shared.global [%rd{{[0-9]+}}{{(\+[0-9]+)?}}], [%rd{{[0-9]+}}], 4, {{4|%r[0-9]+}};
+// PTX-DAG: cp.async.cg.shared.global [%r{{[0-9]+}}{{(\+[0-9]+)?}}], [%rd{{[0-9]+}}], 16, {{16|%r[0-9]+}};
+// PTX-DAG: cp.async.ca.shared.global [%r{{[0-9]+}}{{(\+[0-9]+)?}}], [%rd{{[0-9]+}}], 4, {{4|%r[0-9]+}};
 // PTX-DAG: shfl.sync.up.b32
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16

@@ -6,7 +6,7 @@
 // LLVM 22 emits the dynamic shared block as one (demoted) 1-byte symbol; every
 // buffer is an offset from it, so the block's window covers them all.
 // PTX-DAG: .shared .align 16 .b8 __dynamic_shmem__0;
-// PTX-DAG: cp.async.cg.shared.global [%rd{{[0-9]+}}], [%rd{{[0-9]+}}], 16, {{16|%r[0-9]+}};
+// PTX-DAG: cp.async.cg.shared.global [%r{{[0-9]+}}{{(\+[0-9]+)?}}], [%rd{{[0-9]+}}], 16, {{16|%r[0-9]+}};
 // PTX-DAG: cp.async.wait_group{{[[:space:]]+}}1;
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
@@ -25,6 +25,11 @@
 // MANIFEST: "kernel": "attention_0",
 // MANIFEST: "registers":
 // MANIFEST: "shared_bytes": 55296
+
+// 64-bit shared addresses on request (the default is 32-bit, as above).
+// RUN: rm -rf %t.long && mixc --ptx-short-pointers=false %s -o %t.long > /dev/null
+// RUN: FileCheck %s --check-prefix=LONG < %t.long/mix_kernels.ptx
+// LONG: cp.async.cg.shared.global [%rd{{[0-9]+}}
 
 // Nothing to compile, and a file that does not parse: errors, exit 1.
 // RUN: echo 'func.func @f() { return }' > %t.empty.mlir

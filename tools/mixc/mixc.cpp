@@ -46,6 +46,10 @@ static llvm::cl::opt<std::string> ptxFeatures(
 static llvm::cl::opt<std::string>
     ptxas("ptxas", llvm::cl::desc("ptxas to use (default: $CUDA_HOME/bin, "
                                   "/usr/local/cuda/bin, then PATH)"));
+static llvm::cl::opt<bool> shortPointers(
+    "ptx-short-pointers", llvm::cl::init(true),
+    llvm::cl::desc("32-bit shared-memory addresses in the PTX (default true; "
+                   "=false for 64-bit, to compare)"));
 static llvm::cl::opt<bool> printKernels(
     "print-kernels",
     llvm::cl::desc("Print the module with the built gpu.func kernels before "
@@ -105,6 +109,7 @@ int main(int argc, char **argv) {
   options.chip = target;
   options.features = ptxFeatures;
   options.ptxas = ptxas;
+  options.shortSharedPointers = shortPointers;
   if (failed(
           mixc::cuda::emitKernels(*module, outputDir, options, llvm::outs())))
     return 1;

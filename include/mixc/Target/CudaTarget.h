@@ -1,4 +1,5 @@
-//===- CudaTarget.h - gpu.module to PTX, cubin and launch manifests -*- C++ -*-===//
+//===- CudaTarget.h - gpu.module to PTX, cubin and launch manifests -*- C++
+//-*-===//
 //
 // The last step of the GPU path. The kernels that --convert-mix-to-gpu put
 // in `gpu.module`s are lowered to the NVVM/LLVM dialects, given an NVVM
@@ -24,6 +25,8 @@ struct TargetOptions {
   std::string chip = "sm_90a";
   std::string features = "+ptx80";
   int optLevel = 3;
+  /// 32-bit shared-memory pointers (the NVPTX backend's nvptx-short-ptr).
+  bool shortSharedPointers = true;
   /// ptxas to run; empty: $CUDA_HOME/bin, /usr/local/cuda/bin, then PATH.
   std::string ptxas;
 };

@@ -18,6 +18,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -29,7 +30,20 @@ using namespace mlir;
 using namespace mixc;
 using namespace mixc::cuda;
 
+/// Whether the NVPTX backend uses 32-bit pointers for shared (and constant
+/// and local) memory, as Triton does: shared addresses then take one register
+/// instead of two and their arithmetic is 32-bit. The backend reads this only
+/// as a command-line option.
+static void useShortSharedPointers(bool enable) {
+  auto &registered = llvm::cl::getRegisteredOptions();
+  auto option = registered.find("nvptx-short-ptr");
+  if (option != registered.end())
+    option->second->addOccurrence(0, "nvptx-short-ptr",
+                                  enable ? "true" : "false");
+}
+
 LogicalResult cuda::lowerToPtx(ModuleOp module, const TargetOptions &options) {
+  useShortSharedPointers(options.shortSharedPointers);
   // The passes of a builtin.module-anchored pass manager (no
   // "builtin.module(...)" wrapper: that would nest them one level down).
   std::string pipeline =
