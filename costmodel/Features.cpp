@@ -206,6 +206,8 @@ int64_t defaultChunkSize(const OpShape &shape) {
 // Schedule level
 //===----------------------------------------------------------------------===//
 
+int64_t alignUp(int64_t bytes) { return (bytes + 127) / 128 * 128; }
+
 /// Resident blocks per SM for blocks of `threads` threads, `registers` per
 /// thread and `sharedBytes` of shared memory.
 int64_t blocksPerSM(int64_t threads, int64_t registers, int64_t sharedBytes) {
@@ -221,6 +223,24 @@ int64_t blocksPerSM(int64_t threads, int64_t registers, int64_t sharedBytes) {
   return std::min({byThreads, byRegisters, byShared, kBlocksPerSM});
 }
 
+/// Occupancy and waves of `f.grid_blocks` blocks of `threads` threads with
+/// `sharedBytes` of shared memory and `registers` per thread (0: unknown, no
+/// register limit).
+void fillOccupancy(Features &f, int64_t threads, int64_t registers,
+                   int64_t sharedBytes) {
+  f.block_threads = threads;
+  f.shared_bytes = sharedBytes;
+  if (registers > 0)
+    f.registers_per_thread = registers;
+  int64_t resident = blocksPerSM(threads, registers, sharedBytes);
+  f.blocks_per_sm = resident;
+  f.occupancy = double(resident * ((threads + 31) / 32)) / kWarpsPerSM;
+  if (resident > 0) {
+    f.waves = f.grid_blocks / double(kMultiprocessors * resident);
+    f.wave_efficiency = f.waves / std::ceil(f.waves);
+  }
+}
+
 /// Launch geometry, occupancy, domains, FLOPs and bytes of
 /// attention.mma_sync, as Attention.cpp builds and launches it.
 llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
@@ -231,21 +251,16 @@ llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
   int64_t blockN = *paramValue(decl, params, "block_n");
   int64_t warps = *paramValue(decl, params, "warps");
   int64_t stages = *paramValue(decl, params, "stages");
-  int64_t threads = 32 * warps;
-  f.block_threads = threads;
   // Grid: (ceil(Lq / block_m), B Hq).
   double heads = f.batch * f.heads;
   f.grid_blocks = ceilDiv(f.query_length, blockM) * heads;
 
   // Shared memory: [Q | K stages | V stages], rows padded by 8 elements,
   // 128-byte aligned, plus the 16-byte static symbol.
-  auto alignUp = [](int64_t bytes) { return (bytes + 127) / 128 * 128; };
   int64_t rowPad = 8, bytes = op.elementBytes;
   int64_t shared = blockM * (op.headDim + rowPad) * bytes;
   shared = alignUp(shared) + stages * blockN * (op.headDim + rowPad) * bytes;
   shared = alignUp(shared) + stages * blockN * (op.valueDim + rowPad) * bytes;
-  shared += 16;
-  f.shared_bytes = shared;
 
   // Registers: per thread, the f32 O and S accumulators (4 per m16n8 tile),
   // the Q A-fragments (4 per m16k16 tile) and m and l of each row tile, one
@@ -259,14 +274,7 @@ llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
   int64_t registers = std::min<int64_t>(255, estimate);
   if (compiled && compiled->registers)
     registers = *compiled->registers;
-  f.registers_per_thread = registers;
-  int64_t resident = blocksPerSM(threads, registers, shared);
-  f.blocks_per_sm = resident;
-  f.occupancy = double(resident * warps) / kWarpsPerSM;
-  if (resident > 0) {
-    f.waves = f.grid_blocks / double(kMultiprocessors * resident);
-    f.wave_efficiency = f.waves / std::ceil(f.waves);
-  }
+  fillOccupancy(f, 32 * warps, registers, shared + 16);
 
   if (op.queryLength == kDynamic || op.keyLength == kDynamic)
     return llvm::Error::success();
@@ -290,6 +298,59 @@ llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
       heads * f.query_length *
       (f.value_dim * op.outputElementBytes + (op.hasLse ? 4 : 0));
   f.tiled_bytes = queryBytes + keyValueBytes + outputBytes;
+  f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
+  return llvm::Error::success();
+}
+
+/// Launch geometry, occupancy, strips, FLOPs and bytes of ssd.chunked, as
+/// Ssd.cpp builds and launches it: one block per (batch, head, block_p
+/// columns), every chunk computed in full (the last one zero-padded).
+llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
+                           const mix::ScheduleTemplateDecl &decl,
+                           llvm::ArrayRef<int64_t> params,
+                           const CompiledStats *compiled) {
+  int64_t chunk = *paramValue(decl, params, "chunk_size");
+  int64_t warps = *paramValue(decl, params, "warps");
+  int64_t stages = *paramValue(decl, params, "stages");
+  if (op.headDim == kDynamic || op.stateDim == kDynamic)
+    return llvm::Error::success();
+  int64_t blockP = std::min(*paramValue(decl, params, "block_p"), op.headDim);
+  int64_t threads = 32 * warps;
+  // Grid: (P / block_p, H, B).
+  f.grid_blocks = double(op.headDim / blockP) * f.heads * f.batch;
+
+  // Shared memory: x, B, C, dt rings, scaled x, state, cum, dt_eff.
+  int64_t xRow = (blockP + 8) * 2, bcRow = (op.stateDim + 8) * 2;
+  int64_t shared = stages * chunk * xRow;
+  shared = alignUp(shared) + stages * chunk * bcRow;
+  shared = alignUp(shared) + stages * chunk * bcRow;
+  shared = alignUp(shared) + stages * std::max(chunk, threads) * 4;
+  shared = alignUp(shared) + chunk * xRow;
+  shared = alignUp(shared) + op.stateDim * xRow;
+  shared = alignUp(shared) + chunk * 4;
+  shared = alignUp(shared) + chunk * 4;
+  int64_t registers =
+      compiled && compiled->registers ? *compiled->registers : 0;
+  fillOccupancy(f, threads, registers, shared + 16);
+
+  if (op.length == kDynamic)
+    return llvm::Error::success();
+  auto strips = countIntegerPoints(ssdStripDomain(op, chunk));
+  if (!strips)
+    return strips.takeError();
+  double chunks = ceilDiv(f.query_length, chunk);
+  double n = op.stateDim, p = blockP;
+  f.tiles_visited = double(*strips) * f.grid_blocks;
+  f.masked_tile_fraction = chunks * double(chunk / 16) / double(*strips);
+  // Per block: 16x16 score strips (C B^T over N, then times x over block_p)
+  // and per chunk C S_prev and the state update (chunk x N x block_p each).
+  f.executed_flops = f.grid_blocks * (double(*strips) * 2 * 16 * 16 * (n + p) +
+                                      chunks * 2 * (2 * double(chunk) * n * p));
+  f.flop_efficiency = f.useful_flops / f.executed_flops;
+  // Per block: x's block_p columns, B, C and dt of every token, y's columns.
+  f.tiled_bytes = f.grid_blocks * f.query_length *
+                  (p * op.elementBytes + 2 * n * op.stateElementBytes +
+                   op.dtElementBytes + p * op.outputElementBytes);
   f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
   return llvm::Error::success();
 }
@@ -450,6 +511,10 @@ llvm::Expected<Features> mixc::costmodel::computeFeatures(
   if (decl.name == "attention.mma_sync")
     if (llvm::Error error = fillAttentionMmaSync(f, *shape.getAttention(), decl,
                                                  params, compiled))
+      return error;
+  if (decl.name == "ssd.chunked")
+    if (llvm::Error error =
+            fillSsdChunked(f, *shape.getSsd(), decl, params, compiled))
       return error;
 
   if (compiled) {

@@ -105,6 +105,19 @@ AffineForm SetBuilder::floorDiv(const AffineForm &form, int64_t divisor) {
   return AffineForm::var(pos);
 }
 
+AffineForm SetBuilder::max(const AffineForm &lhs, const AffineForm &rhs,
+                           int64_t spread) {
+  AffineForm result = AffineForm::var(set.appendVar(VarKind::Local));
+  AffineForm pick = AffineForm::var(set.appendVar(VarKind::Local));
+  addGE(pick, 0);
+  addLE(pick, 1);
+  addGE(result, lhs);
+  addGE(result, rhs);
+  addLE(result, lhs + pick * spread);
+  addLE(result, rhs + (1 - pick) * spread);
+  return result;
+}
+
 void SetBuilder::addDivisible(const AffineForm &form, int64_t divisor) {
   if (divisor == 1)
     return;

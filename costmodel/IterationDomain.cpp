@@ -177,3 +177,15 @@ IntegerPolyhedron mixc::costmodel::ssdIntraChunkDomain(const SsdShape &op,
   }
   return b.take();
 }
+
+IntegerPolyhedron mixc::costmodel::ssdStripDomain(const SsdShape &op,
+                                                  int64_t chunkSize) {
+  SetBuilder b(3);
+  AffineForm chunk = b.dim(0), tile = b.dim(1), strip = b.dim(2);
+  b.addGE(chunk, 0);
+  b.addLT(chunk * chunkSize, op.length);
+  b.addGE(strip, 0);
+  b.addLE(strip, tile);
+  b.addLT(tile * 16, chunkSize);
+  return b.take();
+}

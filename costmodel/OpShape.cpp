@@ -127,6 +127,10 @@ llvm::Expected<SsdShape> describe(mix::SSDOp op) {
   shape.groups = (*b)[2];
   shape.stateDim = (*b)[3];
   shape.elementType = typeName(op.getX());
+  shape.bElementType = typeName(op.getB());
+  shape.cElementType = typeName(op.getC());
+  shape.dtElementType = typeName(op.getDt());
+  shape.outputElementType = typeName(op.getY());
   shape.elementBytes = typeBytes(op.getX());
   shape.stateElementBytes = typeBytes(op.getB());
   shape.dtElementBytes = typeBytes(op.getDt());

@@ -49,6 +49,14 @@ AffineForm RuleBuilder::param(llvm::StringRef name) const {
                            name + "'");
 }
 
+llvm::ArrayRef<int64_t> RuleBuilder::choices(llvm::StringRef name) const {
+  if (const mix::ScheduleParamDecl *param = decl.findParam(name))
+    return param->choices;
+  llvm::report_fatal_error(llvm::Twine("schedule space rules of '") +
+                           decl.name + "' name an undeclared parameter '" +
+                           name + "'");
+}
+
 int64_t RuleBuilder::caseValue(llvm::StringRef name) const {
   for (const auto &[caseName, value] : caseValues)
     if (caseName == name)
@@ -151,13 +159,84 @@ void addAttentionMmaSyncRules(const OpShape &shape, RuleBuilder &rules) {
 }
 
 //===----------------------------------------------------------------------===//
+// ssd.chunked (passes/KernelBuilders/Ssd.cpp, buildSsdChunkedKernel)
+//===----------------------------------------------------------------------===//
+
+void addSsdChunkedRules(const OpShape &shape, RuleBuilder &rules) {
+  const SsdShape &op = *shape.getSsd();
+  if (op.bidirectional)
+    return rules.refuse("'ssd.chunked' does not lower the bidirectional "
+                        "(Hydra) form yet");
+  if (!isHalfType(op.elementType) || op.bElementType != op.elementType ||
+      op.cElementType != op.elementType)
+    return rules.refuse("'ssd.chunked' needs x, B and C all f16 or all bf16 "
+                        "(got " +
+                        op.elementType + ", " + op.bElementType + ", " +
+                        op.cElementType + ")");
+  if (op.dtElementType != "f32")
+    return rules.refuse("'ssd.chunked' needs dt in f32 (got " +
+                        op.dtElementType + ")");
+  if (op.outputElementType != op.elementType && op.outputElementType != "f32")
+    return rules.refuse(
+        "'ssd.chunked' needs a result of x's type or f32 (got " +
+        op.outputElementType + ")");
+  if (op.heads == kDynamic || op.headDim == kDynamic || op.groups == kDynamic ||
+      op.stateDim == kDynamic)
+    return rules.refuse("'ssd.chunked' does not lower dynamic head counts, "
+                        "head dims, groups or state sizes");
+  if (op.headDim % 16 != 0 || op.stateDim % 16 != 0)
+    return rules.refuse("'ssd.chunked' needs a head dim and a state size that "
+                        "are multiples of 16 (got " +
+                        llvm::Twine(op.headDim) + " and " +
+                        llvm::Twine(op.stateDim) + ")");
+
+  int64_t warps = rules.caseValue("warps");
+  int64_t stages = rules.caseValue("stages");
+  int64_t threads = 32 * warps;
+  // The builder clamps block_p to the head dim; the clamped value must
+  // divide it.
+  int64_t blockP = std::min(rules.caseValue("block_p"), op.headDim);
+  if (op.headDim % blockP != 0)
+    return rules.addFalse();
+  // Each warp owns 16 or 32 rows of the chunk.
+  AffineForm chunk = rules.param("chunk_size");
+  rules.addDivisible(chunk, 16 * warps);
+  rules.addLE(rules.floorDiv(chunk, 16 * warps), 2);
+  // The warps share the 16x16 tiles of the N x block_p state evenly.
+  if ((op.stateDim / 16) * (blockP / 16) % warps != 0)
+    return rules.addFalse();
+
+  // Shared memory, in the builder's order: x, B, C and dt rings, the
+  // scaled x, the state, cum and dt_eff. Rows padded by 8 elements; dt has
+  // one f32 slot per thread at least.
+  constexpr int64_t rowPad = 8;
+  int64_t xRowBytes = (blockP + rowPad) * 2;
+  int64_t bcRowBytes = (op.stateDim + rowPad) * 2;
+  int64_t largestChunk = *llvm::max_element(rules.choices("chunk_size"));
+  AffineForm dtSlots = rules.max(chunk, threads, largestChunk + threads);
+  SharedPlanForm plan(rules);
+  plan.allocate(chunk * (stages * xRowBytes));
+  plan.allocate(chunk * (stages * bcRowBytes));
+  plan.allocate(chunk * (stages * bcRowBytes));
+  plan.allocate(dtSlots * (stages * 4));
+  plan.allocate(chunk * xRowBytes);
+  plan.allocate(op.stateDim * xRowBytes);
+  plan.allocate(chunk * 4);
+  plan.allocate(chunk * 4);
+  rules.addLE(plan.totalBytes() + kStaticSharedBytes, kMaxSharedBytesPerBlock);
+}
+
+//===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
 
-// ssd.chunked and monarch.fused get their rows when their builders
-// (passes/KernelBuilders/Ssd.cpp, Monarch.cpp) check schedules.
+// monarch.fused gets its row when its builder (passes/KernelBuilders/
+// Monarch.cpp) checks schedules.
 const TemplateRules kTemplateRules[] = {
     {"attention.mma_sync", {"warps", "stages"}, addAttentionMmaSyncRules},
+    // block_p is clamped to the head dim, which the clamped value must
+    // divide: a case parameter keeps both rules constant per piece.
+    {"ssd.chunked", {"block_p", "warps", "stages"}, addSsdChunkedRules},
 };
 
 } // namespace

@@ -100,6 +100,7 @@ bool printOp(Operation *op, size_t index, llvm::StringRef kernelName) {
   std::string location;
   llvm::raw_string_ostream(location) << op->getLoc();
   auto fail = [&](const llvm::Twine &message) {
+    llvm::outs().flush(); // keep the lines in order when both streams merge
     llvm::errs() << "mixc-space: op " << index << " ('" << op->getName()
                  << "' at " << location << "): " << message << "\n";
     return false;

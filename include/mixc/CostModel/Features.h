@@ -94,6 +94,7 @@ enum class FeatureScale { Raw, Log };
   X(param_block_p, Log, "block_p")                                             \
   X(param_block_tokens, Log, "block_tokens")                                   \
   X(param_cluster, Raw, "cluster")                                             \
+  X(param_tiles, Log, "tiles")                                                 \
   X(param_threads, Log, "threads")                                             \
   X(param_items_per_thread, Log, "items_per_thread")                           \
   X(param_channels_per_block, Raw, "channels_per_block")                       \
@@ -104,8 +105,8 @@ enum class FeatureScale { Raw, Log };
   X(grid_blocks, Log, "thread blocks in the grid")                             \
   X(shared_bytes, Log, "shared memory per block, the static bytes included")   \
   X(registers_per_thread, Raw,                                                 \
-    "ptxas's registers when known, else an estimate from the live "            \
-    "accumulators and fragments")                                              \
+    "ptxas's registers when known, else (attention.mma_sync) an estimate "     \
+    "from the live accumulators and fragments")                                \
   X(blocks_per_sm, Raw,                                                        \
     "resident blocks per SM, limited by threads (2048), registers (65536), "   \
     "shared memory (228 KiB, 1 KiB reserved per block) and 32 blocks")         \
@@ -177,9 +178,10 @@ llvm::Expected<Features> computeOpFeatures(const OpShape &shape);
 
 /// Every feature of `shape` under template `decl` with parameter values
 /// `params` (one per declared parameter). Schedule-level features past the
-/// parameters are computed for attention.mma_sync; for other templates they
-/// stay NaN. `compiled` adds the ptxas numbers (and its registers replace
-/// the estimate in the occupancy).
+/// parameters are computed for attention.mma_sync and ssd.chunked; for other
+/// templates they stay NaN. `compiled` adds the ptxas numbers; its registers
+/// replace attention's estimate in the occupancy (ssd.chunked has no
+/// estimate: without ptxas its occupancy ignores registers).
 llvm::Expected<Features>
 computeFeatures(const OpShape &shape, const mix::ScheduleTemplateDecl &decl,
                 llvm::ArrayRef<int64_t> params,

@@ -91,6 +91,10 @@ public:
   AffineForm alignUp(const AffineForm &form, int64_t alignment) {
     return ceilDiv(form, alignment) * alignment;
   }
+  /// max(lhs, rhs) as a new local m with a binary local z: m >= lhs,
+  /// m >= rhs, m <= lhs + spread z, m <= rhs + spread (1 - z). Exact when
+  /// |lhs - rhs| <= spread on the set.
+  AffineForm max(const AffineForm &lhs, const AffineForm &rhs, int64_t spread);
   /// form = divisor * floor(form / divisor), i.e. divisor divides form.
   void addDivisible(const AffineForm &form, int64_t divisor);
   /// `form` takes one of `values` (any integers, any order, duplicates

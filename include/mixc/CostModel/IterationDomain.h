@@ -79,6 +79,14 @@ llvm::Expected<int64_t> countKeptPairs(const AttentionShape &op);
 mlir::presburger::IntegerPolyhedron ssdIntraChunkDomain(const SsdShape &op,
                                                         int64_t chunkSize);
 
+/// The (chunk c, row tile i, strip j) triples that ssd.chunked's
+/// intra-chunk product visits: every chunk of the sequence (the last one
+/// zero-padded), each 16-row tile i of a chunk, and the 16-token strips
+/// j <= i it multiplies (j = i masked): c chunkSize < L, 0 <= j <= i,
+/// 16 i < chunkSize (Ssd.cpp, the strip loops).
+mlir::presburger::IntegerPolyhedron ssdStripDomain(const SsdShape &op,
+                                                   int64_t chunkSize);
+
 } // namespace mixc::costmodel
 
 #endif // MIXC_COSTMODEL_ITERATIONDOMAIN_H

@@ -50,7 +50,10 @@ struct AttentionShape {
 struct SsdShape {
   int64_t batch = 1, length = 1, heads = 1, headDim = 1, groups = 1,
           stateDim = 1;
-  std::string elementType = "bf16";
+  /// Element types of x, B, C, dt and y.
+  std::string elementType = "bf16", bElementType = "bf16",
+              cElementType = "bf16", dtElementType = "f32",
+              outputElementType = "bf16";
   /// Bytes per element of x, of B and C, of dt and of y.
   int64_t elementBytes = 2, stateElementBytes = 2, dtElementBytes = 4,
           outputElementBytes = 2;

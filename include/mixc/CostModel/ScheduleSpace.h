@@ -53,6 +53,8 @@ public:
   AffineForm param(llvm::StringRef name) const;
   /// The value of case parameter `name` in this piece.
   int64_t caseValue(llvm::StringRef name) const;
+  /// The declared choices of parameter `name`.
+  llvm::ArrayRef<int64_t> choices(llvm::StringRef name) const;
   /// No schedule is legal for this op: `reason` is the builder's refusal
   /// ("... does not lower an additive bias"). Rules that depend only on the
   /// op's shape use this rather than an infeasible constraint, so the

@@ -138,6 +138,75 @@ TEST_F(BuilderAgreementTest, AttentionMmaSyncSpaceIsWhatTheBuilderLowers) {
   EXPECT_GE(outside, 40u);
 }
 
+struct SsdCase {
+  const char *name;
+  int64_t length, heads, headDim, groups, stateDim;
+  const char *type, *resultType;
+};
+
+std::string ssdModuleText(const SsdCase &c, const std::string &schedule) {
+  std::string l = std::to_string(c.length), h = std::to_string(c.heads);
+  std::string x = "tensor<1x" + l + "x" + h + "x" + std::to_string(c.headDim) +
+                  "x" + c.type + ">";
+  std::string y = "tensor<1x" + l + "x" + h + "x" + std::to_string(c.headDim) +
+                  "x" + c.resultType + ">";
+  std::string dt = "tensor<1x" + l + "x" + h + "xf32>";
+  std::string a = "tensor<" + h + "xf32>";
+  std::string bc = "tensor<1x" + l + "x" + std::to_string(c.groups) + "x" +
+                   std::to_string(c.stateDim) + "x" + c.type + ">";
+  std::string attrs =
+      schedule.empty()
+          ? ""
+          : " {schedule = #mix.schedule<ssd.chunked, {" + schedule + "}>}";
+  return "func.func @f(%x: " + x + ", %dt: " + dt + ", %a: " + a +
+         ", %b: " + bc + ", %c: " + bc + ") -> " + y +
+         " {\n  %y = mix.ssd %x, %dt, %a, %b, %c" + attrs + " : (" + x + ", " +
+         dt + ", " + a + ", " + bc + ", " + bc + ") -> " + y +
+         "\n  return %y : " + y + "\n}\n";
+}
+
+TEST_F(BuilderAgreementTest, SsdChunkedSpaceIsWhatTheBuilderLowers) {
+  const mix::ScheduleTemplateDecl *decl =
+      mix::lookupScheduleTemplate("ssd.chunked");
+  ASSERT_TRUE(decl);
+  SsdCase cases[] = {
+      {"p64-n128", 100, 4, 64, 1, 128, "bf16", "bf16"},
+      {"p32-n64-f16-groups", 77, 4, 32, 2, 64, "f16", "f32"},
+      {"p128-n256", 300, 2, 128, 1, 256, "bf16", "bf16"},
+  };
+  size_t members = 0, outside = 0;
+  for (const SsdCase &c : cases) {
+    SCOPED_TRACE(c.name);
+    OwningOpRef<ModuleOp> probe = parse(ssdModuleText(c, ""));
+    ASSERT_TRUE(probe) << diagnostics;
+    Operation *op = nullptr;
+    probe->walk([&](mix::SSDOp ssd) { op = ssd; });
+    auto shape = describeOp(op);
+    ASSERT_TRUE(static_cast<bool>(shape)) << llvm::toString(shape.takeError());
+    auto space = ScheduleSpace::get(*shape, decl->name);
+    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
+    for (const IntegerPoint &point : cartesianChoices(*decl)) {
+      std::string schedule;
+      for (auto [param, value] : llvm::zip(decl->params, point))
+        schedule += (schedule.empty() ? "" : ", ") + param.name.str() + " = " +
+                    std::to_string(value);
+      SCOPED_TRACE(schedule);
+      OwningOpRef<ModuleOp> module = parse(ssdModuleText(c, schedule));
+      ASSERT_TRUE(module) << diagnostics;
+      bool legal = space->contains(point);
+      EXPECT_EQ(lowers(*module), legal) << diagnostics;
+      if (!legal) {
+        EXPECT_NE(diagnostics.find("schedule 'ssd.chunked'"), std::string::npos)
+            << diagnostics;
+      }
+      members += legal;
+      outside += !legal;
+    }
+  }
+  EXPECT_GE(members, 40u);
+  EXPECT_GE(outside, 40u);
+}
+
 TEST_F(BuilderAgreementTest, DescribeOpReadsTheSchedule) {
   AttentionCase c = {"lse", 8,  2,      130,
                      64,    64, "bf16", "causal, window_left = 64"};

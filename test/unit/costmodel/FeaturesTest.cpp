@@ -84,6 +84,7 @@ TEST(FeaturesTest, SchemaIsStable) {
                                        "param_block_p",
                                        "param_block_tokens",
                                        "param_cluster",
+                                       "param_tiles",
                                        "param_threads",
                                        "param_items_per_thread",
                                        "param_channels_per_block",
@@ -260,9 +261,6 @@ TEST(FeaturesTest, SsdAndMonarchOpLevel) {
   ASSERT_TRUE(static_cast<bool>(scheduled));
   EXPECT_EQ(scheduled->param_chunk_size, 32);
   EXPECT_EQ(scheduled->num_chunks, 4);
-  EXPECT_EQ(scheduled->block_threads,
-            32 * chunked->findParam("warps")->defaultValue);
-  EXPECT_TRUE(std::isnan(scheduled->grid_blocks));
 
   // Monarch: 16 rows of n = 64, both factors 8 blocks of 8 x 8.
   MonarchShape monarch;
@@ -277,6 +275,49 @@ TEST(FeaturesTest, SsdAndMonarchOpLevel) {
   EXPECT_EQ(m->useful_flops, 2.0 * 16 * (512 + 512));
   EXPECT_EQ(m->compulsory_bytes, 16.0 * 64 * 2 * 2 + 1024 * 2);
   EXPECT_TRUE(std::isnan(m->mask_density));
+}
+
+TEST(FeaturesTest, SsdChunkedScheduleByHand) {
+  // B 2, L 100, H 8, P 64, G 1, N 128, bf16; chunk 64, block_p 32, 4 warps,
+  // 2 stages.
+  SsdShape ssd;
+  ssd.batch = 2;
+  ssd.length = 100;
+  ssd.heads = 8;
+  ssd.headDim = 64;
+  ssd.stateDim = 128;
+  const mix::ScheduleTemplateDecl &decl =
+      *mix::lookupScheduleTemplate("ssd.chunked");
+  llvm::SmallVector<int64_t, 8> params;
+  for (const mix::ScheduleParamDecl &param : decl.params)
+    params.push_back(param.name == "chunk_size" ? 64
+                     : param.name == "block_p"  ? 32
+                     : param.name == "warps"    ? 4
+                     : param.name == "stages"   ? 2
+                                                : param.defaultValue);
+  auto features = computeFeatures(OpShape::ssd(ssd), decl, params);
+  ASSERT_TRUE(static_cast<bool>(features))
+      << llvm::toString(features.takeError());
+  const Features &f = *features;
+  EXPECT_EQ(f.template_index, 4);
+  EXPECT_EQ(f.param_block_p, 32);
+  EXPECT_EQ(f.block_threads, 128);
+  // Grid: 64 / 32 column slices x 8 heads x 2 batches.
+  EXPECT_EQ(f.grid_blocks, 32);
+  // x 2*64*40*2 = 10240; B and C 2*64*136*2 = 34816 each; dt 2*128*4 =
+  // 1024; scaled x 64*40*2 = 5120; state 128*40*2 = 10240; cum and dt_eff
+  // 256 each; all 128-aligned; + 16.
+  EXPECT_EQ(f.shared_bytes,
+            10240 + 34816 + 34816 + 1024 + 5120 + 10240 + 256 + 256 + 16);
+  EXPECT_TRUE(std::isnan(f.registers_per_thread));
+  // Strips per block: 2 chunks x (1 + 2 + 3 + 4) = 20, 8 of them diagonal.
+  EXPECT_EQ(f.tiles_visited, 20.0 * 32);
+  EXPECT_DOUBLE_EQ(f.masked_tile_fraction, 8.0 / 20);
+  // Per block: 20 strips x 2*16*16*(128 + 32) + 2 chunks x 2 x 2*64*128*32.
+  EXPECT_EQ(f.executed_flops, 32.0 * (20 * 512 * 160 + 2 * 2 * 524288));
+  // Per block: 100 tokens x (32*2 + 2*128*2 + 4 + 32*2).
+  EXPECT_EQ(f.tiled_bytes, 32.0 * 100 * (64 + 512 + 4 + 64));
+  EXPECT_DOUBLE_EQ(f.arithmetic_intensity, f.executed_flops / f.tiled_bytes);
 }
 
 TEST(FeaturesTest, Errors) {

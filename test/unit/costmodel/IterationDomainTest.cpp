@@ -221,6 +221,23 @@ TEST(IterationDomainTest, SsdChunkTriangles) {
       }
 }
 
+TEST(IterationDomainTest, SsdStripsMatchTheBuilderLoops) {
+  for (int64_t length : {1, 63, 64, 100, 1000})
+    for (int64_t chunk : {32, 64, 128, 256}) {
+      SsdShape op;
+      op.length = length;
+      // Ssd.cpp: for every chunk, every 16-row tile i of it multiplies the
+      // strips j < i in full and the diagonal strip masked.
+      int64_t expected = 0;
+      for (int64_t start = 0; start < length; start += chunk)
+        for (int64_t tile = 0; tile < chunk / 16; ++tile)
+          expected += tile + 1;
+      auto count = countIntegerPoints(ssdStripDomain(op, chunk));
+      ASSERT_TRUE(static_cast<bool>(count));
+      EXPECT_EQ(*count, expected) << "L=" << length << " chunk=" << chunk;
+    }
+}
+
 TEST(IterationDomainTest, LongSequencesCountQuickly) {
   // 2^20 tokens: the count is a sum over query blocks (or rows), not an
   // enumeration of pairs.

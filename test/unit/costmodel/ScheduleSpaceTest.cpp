@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 using namespace mixc;
@@ -58,6 +59,51 @@ bool mmaSyncAccepts(const AttentionShape &op, int64_t blockM, int64_t blockN,
   int64_t end = blockM * (op.headDim + 8) * 2;
   end = align(end) + stages * blockN * (op.headDim + 8) * 2;
   end = align(end) + stages * blockN * (op.valueDim + 8) * 2;
+  return end + 16 <= 227 * 1024;
+}
+
+SsdShape ssdShape(int64_t length, int64_t headDim, int64_t stateDim,
+                  const char *type = "bf16") {
+  SsdShape shape;
+  shape.batch = 2;
+  shape.length = length;
+  shape.heads = 8;
+  shape.headDim = headDim;
+  shape.groups = 1;
+  shape.stateDim = stateDim;
+  shape.elementType = shape.bElementType = shape.cElementType =
+      shape.outputElementType = type;
+  return shape;
+}
+
+/// buildSsdChunkedKernel's checks, restated as plain arithmetic.
+bool ssdChunkedAccepts(const SsdShape &op, int64_t chunk, int64_t blockP,
+                       int64_t warps, int64_t stages) {
+  std::string type = op.elementType;
+  if (op.bidirectional || (type != "f16" && type != "bf16") ||
+      op.bElementType != type || op.cElementType != type ||
+      op.dtElementType != "f32" ||
+      (op.outputElementType != type && op.outputElementType != "f32") ||
+      op.headDim % 16 != 0 || op.stateDim % 16 != 0)
+    return false;
+  blockP = std::min(blockP, op.headDim);
+  if (op.headDim % blockP != 0)
+    return false;
+  if (chunk % (16 * warps) != 0 || chunk / (16 * warps) > 2)
+    return false;
+  if ((op.stateDim / 16) * (blockP / 16) % warps != 0)
+    return false;
+  int64_t sizes[] = {stages * chunk * (blockP + 8) * 2,
+                     stages * chunk * (op.stateDim + 8) * 2,
+                     stages * chunk * (op.stateDim + 8) * 2,
+                     stages * std::max(chunk, 32 * warps) * 4,
+                     chunk * (blockP + 8) * 2,
+                     op.stateDim * (blockP + 8) * 2,
+                     chunk * 4,
+                     chunk * 4};
+  int64_t end = 0;
+  for (int64_t bytes : sizes)
+    end = (end + 127) / 128 * 128 + bytes;
   return end + 16 <= 227 * 1024;
 }
 
@@ -113,6 +159,79 @@ TEST(ScheduleSpaceTest, AttentionMmaSyncMatchesBruteForce) {
   EXPECT_GE(partial, shapes.size() / 2);
 }
 
+TEST(ScheduleSpaceTest, SsdChunkedMatchesBruteForce) {
+  const mix::ScheduleTemplateDecl *decl =
+      mix::lookupScheduleTemplate("ssd.chunked");
+  ASSERT_TRUE(decl);
+  std::vector<IntegerPoint> product = cartesianChoices(*decl);
+  std::vector<SsdShape> shapes;
+  for (int64_t length : {int64_t(1), int64_t(1) << 20})
+    for (int64_t headDim : {16, 32, 48, 64, 80, 128})
+      for (int64_t stateDim : {16, 64, 128, 256})
+        shapes.push_back(
+            ssdShape(length, headDim, stateDim, length == 1 ? "f16" : "bf16"));
+  SsdShape f32Result = ssdShape(100, 64, 128);
+  f32Result.outputElementType = "f32";
+  shapes.push_back(f32Result);
+
+  size_t nonEmpty = 0, partial = 0;
+  for (const SsdShape &op : shapes) {
+    SCOPED_TRACE("L=" + std::to_string(op.length) +
+                 " P=" + std::to_string(op.headDim) +
+                 " N=" + std::to_string(op.stateDim) + " " + op.elementType);
+    auto space = ScheduleSpace::get(OpShape::ssd(op), decl->name);
+    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
+    std::vector<IntegerPoint> expected;
+    for (const IntegerPoint &point : product) {
+      std::optional<int64_t> values[4];
+      for (auto [param, value] : llvm::zip(decl->params, point)) {
+        llvm::StringRef name = param.name;
+        values[name == "chunk_size" ? 0
+               : name == "block_p"  ? 1
+               : name == "warps"    ? 2
+                                    : 3] = value;
+      }
+      bool legal =
+          ssdChunkedAccepts(op, *values[0], *values[1], *values[2], *values[3]);
+      if (legal)
+        expected.push_back(point);
+      EXPECT_EQ(space->contains(point), legal) << space->format(point);
+    }
+    EXPECT_EQ(std::vector<IntegerPoint>(space->getPoints().begin(),
+                                        space->getPoints().end()),
+              expected);
+    nonEmpty += !expected.empty();
+    partial += !expected.empty() && expected.size() < product.size();
+  }
+  EXPECT_GE(nonEmpty, shapes.size() * 3 / 4);
+  EXPECT_GE(partial, shapes.size() * 3 / 4);
+}
+
+TEST(ScheduleSpaceTest, SsdChunkedRefusals) {
+  struct Case {
+    std::function<void(SsdShape &)> change;
+    const char *reason;
+  } cases[] = {
+      {[](SsdShape &op) { op.bidirectional = true; }, "bidirectional"},
+      {[](SsdShape &op) { op.elementType = "f32"; }, "all f16 or all bf16"},
+      {[](SsdShape &op) { op.cElementType = "f16"; }, "all f16 or all bf16"},
+      {[](SsdShape &op) { op.dtElementType = "bf16"; }, "dt in f32"},
+      {[](SsdShape &op) { op.outputElementType = "f16"; }, "x's type or f32"},
+      {[](SsdShape &op) { op.groups = kDynamic; }, "dynamic"},
+      {[](SsdShape &op) { op.headDim = 72; }, "multiples of 16"},
+      {[](SsdShape &op) { op.stateDim = 24; }, "multiples of 16"},
+  };
+  for (const Case &c : cases) {
+    SsdShape op = ssdShape(256, 64, 128);
+    c.change(op);
+    auto space = ScheduleSpace::get(OpShape::ssd(op), "ssd.chunked");
+    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
+    EXPECT_EQ(space->count(), 0u) << c.reason;
+    EXPECT_NE(space->getRefusal().find(c.reason), llvm::StringRef::npos)
+        << space->getRefusal().str();
+  }
+}
+
 TEST(ScheduleSpaceTest, KnownCounts) {
   // d = dv = 128, bf16: warps = 8 needs block_m = 128 (16 rows per warp),
   // and shared memory bounds stages * block_n.
@@ -165,18 +284,20 @@ TEST(ScheduleSpaceTest, RefusalsNameTheReason) {
 }
 
 TEST(ScheduleSpaceTest, TemplatesWithoutRulesAreErrors) {
-  OpShape ssd = OpShape::ssd(SsdShape());
-  auto space = ScheduleSpace::get(ssd, "ssd.chunked");
+  OpShape monarch = OpShape::monarch(MonarchShape());
+  auto space = ScheduleSpace::get(monarch, "monarch.fused");
   ASSERT_FALSE(static_cast<bool>(space));
   EXPECT_EQ(llvm::toString(space.takeError()),
-            "no schedule space for template 'ssd.chunked' yet: its kernel "
+            "no schedule space for template 'monarch.fused' yet: its kernel "
             "builder's rules are not encoded in costmodel/ScheduleSpace.cpp");
-  auto monarch =
-      ScheduleSpace::get(OpShape::monarch(MonarchShape()), "monarch.fused");
-  ASSERT_FALSE(static_cast<bool>(monarch));
-  EXPECT_NE(llvm::toString(monarch.takeError()).find("'monarch.fused' yet"),
+  AttentionShape attention;
+  auto wgmma =
+      ScheduleSpace::get(OpShape::attention(attention), "attention.wgmma");
+  ASSERT_FALSE(static_cast<bool>(wgmma));
+  EXPECT_NE(llvm::toString(wgmma.takeError()).find("'attention.wgmma' yet"),
             std::string::npos);
 
+  OpShape ssd = OpShape::ssd(SsdShape());
   auto wrongOp = ScheduleSpace::get(ssd, "attention.mma_sync");
   ASSERT_FALSE(static_cast<bool>(wrongOp));
   EXPECT_EQ(llvm::toString(wrongOp.takeError()),
@@ -189,7 +310,8 @@ TEST(ScheduleSpaceTest, TemplatesWithoutRulesAreErrors) {
   std::vector<std::string> withRules;
   for (llvm::StringRef name : templatesWithRules())
     withRules.push_back(name.str());
-  EXPECT_EQ(withRules, std::vector<std::string>{"attention.mma_sync"});
+  EXPECT_EQ(withRules,
+            (std::vector<std::string>{"attention.mma_sync", "ssd.chunked"}));
 }
 
 TEST(ScheduleSpaceTest, SamplingIsUniformMembersAndSeeded) {
@@ -312,6 +434,21 @@ TEST(IntegerSetsTest, DivisionAlignmentAndCounting) {
   ASSERT_FALSE(static_cast<bool>(unbounded));
   EXPECT_NE(llvm::toString(unbounded.takeError()).find("unbounded"),
             std::string::npos);
+}
+
+TEST(IntegerSetsTest, MaxIsExact) {
+  // { (x, m) : 0 <= x <= 40, m = max(2x - 10, 17) }.
+  SetBuilder b(2);
+  AffineForm x = b.dim(0);
+  b.addGE(x, 0);
+  b.addLE(x, 40);
+  b.addEQ(b.dim(1), b.max(x * 2 - 10, 17, 100));
+  auto points = enumerateIntegerPoints(b.get());
+  ASSERT_TRUE(static_cast<bool>(points));
+  std::vector<IntegerPoint> expected;
+  for (int64_t value = 0; value <= 40; ++value)
+    expected.push_back({value, std::max<int64_t>(2 * value - 10, 17)});
+  EXPECT_EQ(*points, expected);
 }
 
 TEST(IntegerSetsTest, VolumeBoundsTheCount) {
