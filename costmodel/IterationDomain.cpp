@@ -44,6 +44,18 @@ void addVisitedTiles(SetBuilder &b, const AttentionShape &op, int64_t blockM,
     b.addLE(keyStart, queryStart + (blockM + *op.windowRight - 1));
 }
 
+/// The (query i, key j) pairs in `b`, whose dimensions are (i, j):
+/// 0 <= i < Lq, 0 <= j < Lk, and j <= i when causal.
+void addCausalPairs(SetBuilder &b, const AttentionShape &op) {
+  AffineForm i = b.dim(0), j = b.dim(1);
+  b.addGE(i, 0);
+  b.addLT(i, op.queryLength);
+  b.addGE(j, 0);
+  b.addLT(j, op.keyLength);
+  if (op.causal)
+    b.addLE(j, i);
+}
+
 } // namespace
 
 IntegerPolyhedron mixc::costmodel::attentionTileDomain(const AttentionShape &op,
@@ -80,13 +92,8 @@ mixc::costmodel::attentionUnmaskedTileDomain(const AttentionShape &op,
 IntegerPolyhedron
 mixc::costmodel::attentionMaskDomain(const AttentionShape &op) {
   SetBuilder b(2);
+  addCausalPairs(b, op);
   AffineForm i = b.dim(0), j = b.dim(1);
-  b.addGE(i, 0);
-  b.addLT(i, op.queryLength);
-  b.addGE(j, 0);
-  b.addLT(j, op.keyLength);
-  if (op.causal)
-    b.addLE(j, i);
   if (op.windowLeft)
     b.addGE(j, i - *op.windowLeft);
   if (op.windowRight)
@@ -97,14 +104,8 @@ mixc::costmodel::attentionMaskDomain(const AttentionShape &op) {
 IntegerPolyhedron
 mixc::costmodel::attentionSinkDomain(const AttentionShape &op) {
   SetBuilder b(2);
-  AffineForm i = b.dim(0), j = b.dim(1);
-  b.addGE(i, 0);
-  b.addLT(i, op.queryLength);
-  b.addGE(j, 0);
-  b.addLT(j, op.keyLength);
-  b.addLT(j, op.sinkTokens);
-  if (op.causal)
-    b.addLE(j, i);
+  addCausalPairs(b, op);
+  b.addLT(b.dim(1), op.sinkTokens);
   return b.take();
 }
 

@@ -85,15 +85,50 @@ protected:
     return succeeded(pm.run(module));
   }
 
+  /// Lowers the op of `moduleText(schedule)` at every point of the product
+  /// of `templateName`'s choices: the points of its space (built from the
+  /// op as describeOp reads it) must lower, the others must be refused with
+  /// a message about the schedule. Counts both.
+  void expectBuilderAgrees(
+      llvm::StringRef templateName,
+      llvm::function_ref<std::string(const std::string &)> moduleText,
+      size_t &members, size_t &outside) {
+    const mix::ScheduleTemplateDecl *decl =
+        mix::lookupScheduleTemplate(templateName);
+    ASSERT_TRUE(decl);
+    OwningOpRef<ModuleOp> probe = parse(moduleText(""));
+    ASSERT_TRUE(probe) << diagnostics;
+    Operation *op = nullptr;
+    probe->walk([&](mix::ScheduledOpInterface scheduled) { op = scheduled; });
+    auto shape = describeOp(op);
+    ASSERT_TRUE(static_cast<bool>(shape)) << llvm::toString(shape.takeError());
+    auto space = ScheduleSpace::get(*shape, templateName);
+    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
+    std::string refusal = ("schedule '" + templateName + "'").str();
+    for (const IntegerPoint &point : cartesianChoices(*decl)) {
+      std::string schedule;
+      for (auto [param, value] : llvm::zip(decl->params, point))
+        schedule += (schedule.empty() ? "" : ", ") + param.name.str() + " = " +
+                    std::to_string(value);
+      SCOPED_TRACE(schedule);
+      OwningOpRef<ModuleOp> module = parse(moduleText(schedule));
+      ASSERT_TRUE(module) << diagnostics;
+      bool legal = space->contains(point);
+      EXPECT_EQ(lowers(*module), legal) << diagnostics;
+      if (!legal) {
+        EXPECT_NE(diagnostics.find(refusal), std::string::npos) << diagnostics;
+      }
+      members += legal;
+      outside += !legal;
+    }
+  }
+
   MLIRContext context{MLIRContext::Threading::DISABLED};
   std::unique_ptr<ScopedDiagnosticHandler> handler;
   std::string diagnostics;
 };
 
 TEST_F(BuilderAgreementTest, AttentionMmaSyncSpaceIsWhatTheBuilderLowers) {
-  const mix::ScheduleTemplateDecl *decl =
-      mix::lookupScheduleTemplate("attention.mma_sync");
-  ASSERT_TRUE(decl);
   AttentionCase cases[] = {
       {"causal-d64", 2, 2, 256, 64, 64, "bf16", "causal"},
       {"window-d128-f16", 2, 2, 333, 128, 128, "f16",
@@ -105,33 +140,10 @@ TEST_F(BuilderAgreementTest, AttentionMmaSyncSpaceIsWhatTheBuilderLowers) {
   size_t members = 0, outside = 0;
   for (const AttentionCase &c : cases) {
     SCOPED_TRACE(c.name);
-    OwningOpRef<ModuleOp> probe = parse(moduleText(c, ""));
-    ASSERT_TRUE(probe) << diagnostics;
-    Operation *op = nullptr;
-    probe->walk([&](mix::AttentionOp attention) { op = attention; });
-    auto shape = describeOp(op);
-    ASSERT_TRUE(static_cast<bool>(shape)) << llvm::toString(shape.takeError());
-    auto space = ScheduleSpace::get(*shape, decl->name);
-    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
-
-    for (const IntegerPoint &point : cartesianChoices(*decl)) {
-      std::string schedule;
-      for (auto [param, value] : llvm::zip(decl->params, point))
-        schedule += (schedule.empty() ? "" : ", ") + param.name.str() + " = " +
-                    std::to_string(value);
-      SCOPED_TRACE(schedule);
-      OwningOpRef<ModuleOp> module = parse(moduleText(c, schedule));
-      ASSERT_TRUE(module) << diagnostics;
-      bool legal = space->contains(point);
-      EXPECT_EQ(lowers(*module), legal) << diagnostics;
-      if (!legal) {
-        EXPECT_NE(diagnostics.find("schedule 'attention.mma_sync'"),
-                  std::string::npos)
-            << diagnostics;
-      }
-      members += legal;
-      outside += !legal;
-    }
+    expectBuilderAgrees(
+        "attention.mma_sync",
+        [&](const std::string &schedule) { return moduleText(c, schedule); },
+        members, outside);
   }
   // Both sides were exercised.
   EXPECT_GE(members, 40u);
@@ -166,9 +178,6 @@ std::string ssdModuleText(const SsdCase &c, const std::string &schedule) {
 }
 
 TEST_F(BuilderAgreementTest, SsdChunkedSpaceIsWhatTheBuilderLowers) {
-  const mix::ScheduleTemplateDecl *decl =
-      mix::lookupScheduleTemplate("ssd.chunked");
-  ASSERT_TRUE(decl);
   SsdCase cases[] = {
       {"p64-n128", 100, 4, 64, 1, 128, "bf16", "bf16"},
       {"p32-n64-f16-groups", 77, 4, 32, 2, 64, "f16", "f32"},
@@ -177,31 +186,10 @@ TEST_F(BuilderAgreementTest, SsdChunkedSpaceIsWhatTheBuilderLowers) {
   size_t members = 0, outside = 0;
   for (const SsdCase &c : cases) {
     SCOPED_TRACE(c.name);
-    OwningOpRef<ModuleOp> probe = parse(ssdModuleText(c, ""));
-    ASSERT_TRUE(probe) << diagnostics;
-    Operation *op = nullptr;
-    probe->walk([&](mix::SSDOp ssd) { op = ssd; });
-    auto shape = describeOp(op);
-    ASSERT_TRUE(static_cast<bool>(shape)) << llvm::toString(shape.takeError());
-    auto space = ScheduleSpace::get(*shape, decl->name);
-    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
-    for (const IntegerPoint &point : cartesianChoices(*decl)) {
-      std::string schedule;
-      for (auto [param, value] : llvm::zip(decl->params, point))
-        schedule += (schedule.empty() ? "" : ", ") + param.name.str() + " = " +
-                    std::to_string(value);
-      SCOPED_TRACE(schedule);
-      OwningOpRef<ModuleOp> module = parse(ssdModuleText(c, schedule));
-      ASSERT_TRUE(module) << diagnostics;
-      bool legal = space->contains(point);
-      EXPECT_EQ(lowers(*module), legal) << diagnostics;
-      if (!legal) {
-        EXPECT_NE(diagnostics.find("schedule 'ssd.chunked'"), std::string::npos)
-            << diagnostics;
-      }
-      members += legal;
-      outside += !legal;
-    }
+    expectBuilderAgrees(
+        "ssd.chunked",
+        [&](const std::string &schedule) { return ssdModuleText(c, schedule); },
+        members, outside);
   }
   EXPECT_GE(members, 40u);
   EXPECT_GE(outside, 40u);

@@ -38,6 +38,18 @@ AttentionShape causalGqa() {
   return op;
 }
 
+/// B = 2, L = 100, H = 8, P = 64, G = 1, N = 128, bf16, forward.
+SsdShape forwardSsd() {
+  SsdShape op;
+  op.batch = 2;
+  op.length = 100;
+  op.heads = 8;
+  op.headDim = 64;
+  op.groups = 1;
+  op.stateDim = 128;
+  return op;
+}
+
 TEST(FeaturesTest, SchemaIsStable) {
   // Changing this list (names or order) needs a new kFeatureSchemaVersion:
   // models and records name the version they were made with.
@@ -226,15 +238,9 @@ TEST(FeaturesTest, OddLengthsAndPtxasNumbers) {
 }
 
 TEST(FeaturesTest, SsdAndMonarchOpLevel) {
-  // SSD: B 2, L 100, H 8, P 64, G 1, N 128, forward; chunk 64 (the default):
-  // chunks of 64 and 36 tokens, 64*65/2 + 36*37/2 = 2746 intra pairs.
-  SsdShape ssd;
-  ssd.batch = 2;
-  ssd.length = 100;
-  ssd.heads = 8;
-  ssd.headDim = 64;
-  ssd.groups = 1;
-  ssd.stateDim = 128;
+  // SSD: chunk 64 (the default): chunks of 64 and 36 tokens, 64*65/2 +
+  // 36*37/2 = 2746 intra pairs.
+  SsdShape ssd = forwardSsd();
   auto f = computeOpFeatures(OpShape::ssd(ssd));
   ASSERT_TRUE(static_cast<bool>(f)) << llvm::toString(f.takeError());
   EXPECT_EQ(f->op_kind, 1);
@@ -278,14 +284,8 @@ TEST(FeaturesTest, SsdAndMonarchOpLevel) {
 }
 
 TEST(FeaturesTest, SsdChunkedScheduleByHand) {
-  // B 2, L 100, H 8, P 64, G 1, N 128, bf16; chunk 64, block_p 32, 4 warps,
-  // 2 stages.
-  SsdShape ssd;
-  ssd.batch = 2;
-  ssd.length = 100;
-  ssd.heads = 8;
-  ssd.headDim = 64;
-  ssd.stateDim = 128;
+  // chunk 64, block_p 32, 4 warps, 2 stages.
+  SsdShape ssd = forwardSsd();
   const mix::ScheduleTemplateDecl &decl =
       *mix::lookupScheduleTemplate("ssd.chunked");
   llvm::SmallVector<int64_t, 8> params;

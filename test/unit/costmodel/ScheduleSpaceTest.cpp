@@ -37,9 +37,23 @@ AttentionShape attentionShape(int64_t length, int64_t headDim, int64_t valueDim,
   return shape;
 }
 
+/// The values of one point of a template's space, by parameter name.
+struct NamedPoint {
+  const mix::ScheduleTemplateDecl &decl;
+  llvm::ArrayRef<int64_t> values;
+  int64_t operator[](llvm::StringRef name) const {
+    for (auto [param, value] : llvm::zip(decl.params, values))
+      if (param.name == name)
+        return value;
+    ADD_FAILURE() << "no parameter " << name.str();
+    return 0;
+  }
+};
+
 /// buildAttentionMmaSyncKernel's checks, restated as plain arithmetic.
-bool mmaSyncAccepts(const AttentionShape &op, int64_t blockM, int64_t blockN,
-                    int64_t warps, int64_t stages) {
+bool mmaSyncAccepts(const AttentionShape &op, const NamedPoint &point) {
+  int64_t blockM = point["block_m"], blockN = point["block_n"],
+          warps = point["warps"], stages = point["stages"];
   std::string type = op.elementType;
   if (op.hasBias || op.hasBlockMask || op.sinkTokens != 0 ||
       (type != "f16" && type != "bf16") || op.valueElementType != type)
@@ -77,8 +91,9 @@ SsdShape ssdShape(int64_t length, int64_t headDim, int64_t stateDim,
 }
 
 /// buildSsdChunkedKernel's checks, restated as plain arithmetic.
-bool ssdChunkedAccepts(const SsdShape &op, int64_t chunk, int64_t blockP,
-                       int64_t warps, int64_t stages) {
+bool ssdChunkedAccepts(const SsdShape &op, const NamedPoint &point) {
+  int64_t chunk = point["chunk_size"], blockP = point["block_p"],
+          warps = point["warps"], stages = point["stages"];
   std::string type = op.elementType;
   if (op.bidirectional || (type != "f16" && type != "bf16") ||
       op.bElementType != type || op.cElementType != type ||
@@ -107,6 +122,34 @@ bool ssdChunkedAccepts(const SsdShape &op, int64_t chunk, int64_t blockP,
   return end + 16 <= 227 * 1024;
 }
 
+/// Compares the space of `shape` under `templateName` with `accepts` over
+/// the whole product of declared choices: the same points, the same
+/// membership. Counts spaces that are non-empty, and proper subsets.
+void expectBruteForce(const OpShape &shape, llvm::StringRef templateName,
+                      llvm::function_ref<bool(const NamedPoint &)> accepts,
+                      size_t &nonEmpty, size_t &partial) {
+  const mix::ScheduleTemplateDecl *decl =
+      mix::lookupScheduleTemplate(templateName);
+  ASSERT_TRUE(decl);
+  auto space = ScheduleSpace::get(shape, templateName);
+  ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
+  std::vector<IntegerPoint> product = cartesianChoices(*decl);
+  std::vector<IntegerPoint> expected;
+  for (const IntegerPoint &point : product) {
+    bool legal = accepts(NamedPoint{*decl, point});
+    if (legal)
+      expected.push_back(point);
+    EXPECT_EQ(space->contains(point), legal) << space->format(point);
+  }
+  EXPECT_EQ(space->count(), expected.size());
+  EXPECT_EQ(std::vector<IntegerPoint>(space->getPoints().begin(),
+                                      space->getPoints().end()),
+            expected);
+  EXPECT_TRUE(space->getRefusal().empty());
+  nonEmpty += !expected.empty();
+  partial += !expected.empty() && expected.size() < product.size();
+}
+
 std::string describe(const AttentionShape &op) {
   return "L=" + std::to_string(op.queryLength) +
          " d=" + std::to_string(op.headDim) +
@@ -117,8 +160,7 @@ TEST(ScheduleSpaceTest, AttentionMmaSyncMatchesBruteForce) {
   const mix::ScheduleTemplateDecl *decl =
       mix::lookupScheduleTemplate("attention.mma_sync");
   ASSERT_TRUE(decl);
-  std::vector<IntegerPoint> product = cartesianChoices(*decl);
-  ASSERT_EQ(product.size(), 2u * 3 * 2 * 4);
+  ASSERT_EQ(cartesianChoices(*decl).size(), 2u * 3 * 2 * 4);
   std::vector<AttentionShape> shapes;
   for (int64_t length :
        {int64_t(1), int64_t(100), int64_t(4096), int64_t(1) << 20})
@@ -136,22 +178,10 @@ TEST(ScheduleSpaceTest, AttentionMmaSyncMatchesBruteForce) {
   size_t nonEmpty = 0, partial = 0;
   for (const AttentionShape &op : shapes) {
     SCOPED_TRACE(describe(op));
-    auto space = ScheduleSpace::get(OpShape::attention(op), decl->name);
-    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
-    std::vector<IntegerPoint> expected;
-    for (const IntegerPoint &point : product) {
-      bool legal = mmaSyncAccepts(op, point[0], point[1], point[2], point[3]);
-      if (legal)
-        expected.push_back(point);
-      EXPECT_EQ(space->contains(point), legal) << space->format(point);
-    }
-    EXPECT_EQ(space->count(), expected.size());
-    EXPECT_EQ(std::vector<IntegerPoint>(space->getPoints().begin(),
-                                        space->getPoints().end()),
-              expected);
-    EXPECT_TRUE(space->getRefusal().empty());
-    nonEmpty += !expected.empty();
-    partial += !expected.empty() && expected.size() < product.size();
+    expectBruteForce(
+        OpShape::attention(op), "attention.mma_sync",
+        [&](const NamedPoint &point) { return mmaSyncAccepts(op, point); },
+        nonEmpty, partial);
   }
   // The shapes exercise the rules: most spaces are proper, non-empty
   // subsets of the product.
@@ -160,10 +190,6 @@ TEST(ScheduleSpaceTest, AttentionMmaSyncMatchesBruteForce) {
 }
 
 TEST(ScheduleSpaceTest, SsdChunkedMatchesBruteForce) {
-  const mix::ScheduleTemplateDecl *decl =
-      mix::lookupScheduleTemplate("ssd.chunked");
-  ASSERT_TRUE(decl);
-  std::vector<IntegerPoint> product = cartesianChoices(*decl);
   std::vector<SsdShape> shapes;
   for (int64_t length : {int64_t(1), int64_t(1) << 20})
     for (int64_t headDim : {16, 32, 48, 64, 80, 128})
@@ -179,29 +205,10 @@ TEST(ScheduleSpaceTest, SsdChunkedMatchesBruteForce) {
     SCOPED_TRACE("L=" + std::to_string(op.length) +
                  " P=" + std::to_string(op.headDim) +
                  " N=" + std::to_string(op.stateDim) + " " + op.elementType);
-    auto space = ScheduleSpace::get(OpShape::ssd(op), decl->name);
-    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
-    std::vector<IntegerPoint> expected;
-    for (const IntegerPoint &point : product) {
-      std::optional<int64_t> values[4];
-      for (auto [param, value] : llvm::zip(decl->params, point)) {
-        llvm::StringRef name = param.name;
-        values[name == "chunk_size" ? 0
-               : name == "block_p"  ? 1
-               : name == "warps"    ? 2
-                                    : 3] = value;
-      }
-      bool legal =
-          ssdChunkedAccepts(op, *values[0], *values[1], *values[2], *values[3]);
-      if (legal)
-        expected.push_back(point);
-      EXPECT_EQ(space->contains(point), legal) << space->format(point);
-    }
-    EXPECT_EQ(std::vector<IntegerPoint>(space->getPoints().begin(),
-                                        space->getPoints().end()),
-              expected);
-    nonEmpty += !expected.empty();
-    partial += !expected.empty() && expected.size() < product.size();
+    expectBruteForce(
+        OpShape::ssd(op), "ssd.chunked",
+        [&](const NamedPoint &point) { return ssdChunkedAccepts(op, point); },
+        nonEmpty, partial);
   }
   EXPECT_GE(nonEmpty, shapes.size() * 3 / 4);
   EXPECT_GE(partial, shapes.size() * 3 / 4);
