@@ -134,7 +134,7 @@ enumerateIntegerPoints(const mlir::presburger::PresburgerSet &set,
 /// than `limit` points.
 llvm::Expected<int64_t>
 countIntegerPoints(const mlir::presburger::IntegerRelation &set,
-                   int64_t limit = int64_t(1) << 32);
+                   int64_t limit = int64_t(1) << 26);
 
 /// The library's own count, by Barvinok's algorithm
 /// (presburger::detail::computePolytopeGeneratingFunction), where this
