@@ -124,7 +124,12 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          "blocks of both factors and exchange u through distributed shared "
          "memory (1: no cluster)",
          {1, 2, 4, 8},
-         2}}},
+         2},
+        {"tiles",
+         "token tiles each thread block (or cluster) loops over, its copy "
+         "pipeline running on from one tile into the next",
+         {1, 2, 4, 8, 16},
+         4}}},
       {"permute.gather",
        "mix.permute",
        "gather of whole rows along the permuted axis with vector loads",

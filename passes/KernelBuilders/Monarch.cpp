@@ -1,17 +1,893 @@
 //===- Monarch.cpp - mix.monarch as one fused kernel ----------------------===//
 //
-// The `monarch.fused` kernel builder (being written).
+// The `monarch.fused` kernel builder. One thread block takes `block_tokens`
+// rows of x (tokens t) and computes both block-diagonal products for them:
+//
+//   stage 1, per first-factor block kb:  U_kb^T [q x T] = F1[kb] [q x p] *
+//            X_kb^T [p x T]   (u[t, kb*q + qi] = U_kb^T[qi, t])
+//   stage 2, per second-factor block lb: Y_lb [T x s] = V_lb [T x r] *
+//            F2[lb]^T [r x s] (V_lb[t, ri] = u[t, ri*l + lb],
+//            y[t, si*l + lb] = Y_lb[t, si])
+//
+// both on the tensor cores (mma.sync m16n8k16, f32 accumulation). The
+// permutation P between the products is where stage 1 stores u: shared
+// memory holds u as one region per second-factor block, [lb][ri][t], so that
+// each V_lb is one [r x T] matrix that ldmatrix.trans reads as A fragments.
+// Stage 1's accumulators pair two adjacent tokens of one u entry, so each
+// lane stores 4 bytes; a XOR swizzle of the 16-byte token chunks keeps both
+// the stores and the ldmatrix reads free of bank conflicts, and a 16-byte
+// pad between regions spreads the lanes that write different regions.
+//
+// Factor blocks (and stage 1's x columns) stream through one `stages`-deep
+// cp.async ring: a step loads a few blocks while the previous steps compute,
+// and the ring runs on from stage 1's steps into stage 2's. Stage 2's results
+// go to a staging buffer of `group` consecutive lb, so that y leaves in
+// vectors of up to 16 bytes (y's column si*l + lb makes consecutive lb the
+// contiguous direction); its row pitch is an odd number of words, which
+// makes the 2-byte stores of a warp hit 32 distinct banks.
+//
+// With `cluster` = C > 1, the C thread blocks of a thread-block cluster take
+// the same tokens and split the blocks of both factors: block c computes k/C
+// stage-1 blocks and l/C stage-2 blocks, and each u entry is stored straight
+// into the shared memory of the block that owns its lb (mapa +
+// st.shared::cluster), with a cluster barrier before the first remote store
+// of a tile and one between the stages. u then costs each block only 1/C of
+// the memory, so a block holds C times more tokens and every factor byte
+// read from L2 serves C times more tokens. (At n = 4096 one token's u is
+// 8 KiB: without a cluster a block holds 16 tokens, and each token costs
+// 64 KiB of factor reads.)
+//
+// A block (or cluster) loops over `tiles` consecutive token tiles; the ring
+// runs on from one tile's last step into the next tile's first, so the
+// pipeline fills once per block rather than once per tile.
+//
+// Each step's products are cut into warp tasks of up to 8 accumulator tiles
+// (chooseTiling): every warp gets the same number of tasks where possible,
+// and each task reuses its A and B fragments across as many MMAs as it can.
+//
+// Shared memory: one dynamic block, [u regions | ring slots | staging].
 //
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "MmaSync.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <functional>
+#include <numeric>
 
 using namespace mlir;
 using namespace mixc;
+using namespace mixc::kernels;
+namespace mma = mixc::kernels::mma_sync;
+
+namespace {
+
+/// Row padding of the ring's tiles in elements (16 bytes): conflict-free
+/// ldmatrix.
+constexpr int64_t kRowPad = 8;
+/// Elements per 16-byte cp.async chunk.
+constexpr int64_t kChunkElements = 8;
+/// Accumulator tiles (16x8 f32) one warp task may hold: 64 registers.
+constexpr int64_t kMaxAccTiles = 16;
+
+/// How one stage's products are cut: a ring step loads `blocksPerStep`
+/// factor blocks; each is an [m x n] += [m x k] [k x n] product, split into
+/// warp tasks of `mTiles` 16-row tiles by `nPairs` 16-column pairs.
+struct StageTiling {
+  int64_t blocksPerStep = 1, mTiles = 1, nPairs = 1;
+  int64_t mGroups = 1, nGroups = 1; // tasks per block along m and n
+  int64_t tasksPerStep = 1, tasksPerWarp = 1, steps = 1, kSteps = 1;
+};
+
+/// Everything the kernel's shape depends on, fixed at build time.
+struct MonarchPlan {
+  int64_t k, q, p, l, s, r;
+  int64_t tokens, warps, stages, cluster, tiles;
+  int64_t kLocal, lLocal; // factor blocks per thread block
+  StageTiling first, second;
+  int64_t group;        // consecutive lb per staging buffer
+  int64_t storeWidth;   // y elements per global store
+  int64_t stagingPitch; // elements per staging row (an odd number of words)
+  int64_t regionPitch;  // elements per u region ([r][T] + pad)
+  int64_t xRank;
+  Type elementType, resultType;
+  int64_t uOffset, ringOffset, slotBytes, xInSlot, stagingOffset;
+  int64_t sharedBytes;
+  int64_t threads() const { return warps * 32; }
+  int64_t stepsPerTile() const { return first.steps + second.steps; }
+  int64_t elementBytes() const { return 2; }
+  int64_t resultBytes() const { return resultType.getIntOrFloatBitWidth() / 8; }
+};
+
+SmallVector<int64_t> divisors(int64_t value) {
+  SmallVector<int64_t> result;
+  for (int64_t d = 1; d <= value; ++d)
+    if (value % d == 0)
+      result.push_back(d);
+  return result;
+}
+
+/// The tiling of `blocks` factor blocks of [m x n] products (K = kDim) over
+/// `warps` warps, at most `maxBlocks` blocks per step. Prefers tilings that
+/// give every warp the same number of tasks, then the most MMAs per ldmatrix
+/// (2 mTiles nPairs / (mTiles + nPairs)), then fewer blocks per step.
+StageTiling chooseTiling(int64_t blocks, int64_t m, int64_t n, int64_t kDim,
+                         int64_t warps, int64_t maxBlocks) {
+  StageTiling best;
+  double bestScore = -1;
+  bool bestEven = false;
+  for (int64_t g : divisors(blocks)) {
+    if (g > maxBlocks && g != 1)
+      break;
+    for (int64_t mw : divisors(m / 16)) {
+      for (int64_t nw : divisors(n / 16)) {
+        if (mw * nw * 2 > kMaxAccTiles)
+          continue;
+        int64_t tasks = g * (m / 16 / mw) * (n / 16 / nw);
+        bool even = tasks % warps == 0;
+        double score = 2.0 * mw * nw / (mw + nw);
+        if (!even)
+          score *= static_cast<double>(tasks) /
+                   (warps * ((tasks + warps - 1) / warps));
+        if ((even && !bestEven) ||
+            (even == bestEven && score > bestScore + 1e-9)) {
+          best.blocksPerStep = g;
+          best.mTiles = mw;
+          best.nPairs = nw;
+          bestScore = score;
+          bestEven = even;
+        }
+      }
+    }
+  }
+  best.mGroups = m / 16 / best.mTiles;
+  best.nGroups = n / 16 / best.nPairs;
+  best.tasksPerStep = best.blocksPerStep * best.mGroups * best.nGroups;
+  best.tasksPerWarp = (best.tasksPerStep + warps - 1) / warps;
+  best.steps = blocks / best.blocksPerStep;
+  best.kSteps = kDim / 16;
+  return best;
+}
+
+/// The staging row pitch (elements, >= `minimum`, a whole number of 4-byte
+/// words) for which the 2-byte or 4-byte stores of one warp's accumulator
+/// elements (rows t = g, columns si = 2 tq: offset t * pitch + si * group)
+/// meet the fewest bank conflicts; an odd number of words is best.
+int64_t chooseStagingPitch(int64_t minimum, int64_t group,
+                           int64_t elementBytes) {
+  int64_t perWord = 4 / elementBytes;
+  int64_t start = (minimum + perWord - 1) / perWord * perWord;
+  int64_t bestPitch = start, bestConflicts = 33;
+  for (int64_t pitch = start; pitch < start + 32 * perWord; pitch += perWord) {
+    int64_t conflicts = 0;
+    for (int64_t bank = 0; bank < 32; ++bank) {
+      SmallVector<int64_t> words;
+      for (int64_t lane = 0; lane < 32; ++lane) {
+        int64_t offset = (lane / 4) * pitch + 2 * (lane % 4) * group;
+        int64_t word = offset * elementBytes / 4;
+        if (word % 32 == bank && !llvm::is_contained(words, word))
+          words.push_back(word);
+      }
+      conflicts = std::max<int64_t>(conflicts, words.size());
+    }
+    if (conflicts < bestConflicts) {
+      bestConflicts = conflicts;
+      bestPitch = pitch;
+    }
+  }
+  return bestPitch;
+}
+
+class MonarchKernelBuilder {
+public:
+  MonarchKernelBuilder(const MonarchPlan &plan, ImplicitLocOpBuilder &b,
+                       gpu::GPUFuncOp kernel)
+      : p(plan), b(b), e(b), xArg(kernel.getArgument(0)),
+        firstFactor(kernel.getArgument(1)), secondFactor(kernel.getArgument(2)),
+        yArg(kernel.getArgument(3)) {}
+
+  void build();
+
+private:
+  /// Thread, block and cluster coordinates, the tiles this block loops
+  /// over; x and y as [rows, n].
+  void computeCoordinates();
+  /// The first token (in its batch row) and row (of x as [rows, n]) of this
+  /// block's tile `tileIndex`.
+  std::pair<Value, Value> tileOrigin(Value tileIndex);
+  Value rowsView(Value arg);
+  /// Issues the cp.async copies of ring step `step` (per tile, stage 1's
+  /// steps, then stage 2's; nothing past the last tile) and commits them as
+  /// one group, so that every thread commits one group per step.
+  Value issueStep(Value step);
+  void loadFirstStep(Value step, Value slot, Value start, Value row0);
+  void loadSecondStep(Value step, Value slot);
+  /// cp.async of a [rows x cols] tile, 16 bytes a copy spread over the
+  /// threads; `source(row, col)` gives the source indices and whether the
+  /// row exists (else the chunk is zero-filled).
+  void copyTile(Value dest, int64_t rows, int64_t cols,
+                llvm::function_ref<
+                    std::pair<SmallVector<Value>, Value>(Value row, Value col)>
+                    source,
+                Value sourceMemref);
+  /// Waits for step `step`'s tiles and refills the slot the previous step
+  /// read.
+  void beginStep(Value step);
+  Value slotBase(Value step);
+  /// Stage-1 step `localStep` (ring step `step`): U^T of its blocks, stored
+  /// into u.
+  void firstStage(Value step, Value localStep);
+  /// Stage-2 step `localStep` (ring step `step`): Y of its blocks, into the
+  /// staging buffer; y leaves when a group of lb is complete.
+  void secondStage(Value step, Value localStep);
+  /// Writes the staging buffer of lb group `groupIndex` to y.
+  void storeGroup(Value groupIndex);
+  /// [mTiles x 2 nPairs] accumulators of one warp task.
+  SmallVector<Value> warpProduct(
+      const StageTiling &tiling,
+      llvm::function_ref<Value(int64_t mi, int64_t kStep)> loadA,
+      llvm::function_ref<std::pair<Value, Value>(int64_t nj, int64_t kStep)>
+          loadB);
+  /// Runs `body(b, mGroup, nGroup)` for each of this warp's tasks.
+  void forEachTask(const StageTiling &tiling,
+                   llvm::function_ref<void(Value, Value, Value)> body);
+  /// The A fragment of V (tokens m0.., ri k0..) from a swizzled u region.
+  Value loadU(Value region, Value m0, Value k0);
+  /// The physical column of token chunk start `t` (a multiple of 8) in row
+  /// `ri` of a u region.
+  Value swizzle(Value ri, Value t);
+  /// Stores a pair of u entries (tokens t, t+1 of entry j).
+  void storeU(Value j, Value t, Value pair);
+  void clusterBarrier();
+
+  const MonarchPlan &p;
+  ImplicitLocOpBuilder &b;
+  Emitter e;
+  Value xArg, firstFactor, secondFactor, yArg;
+  Value x, y; // [rows, n] and [rows, l * s]
+  Value shared, sharedAddress, tid, lane, warp, group, quad;
+  Value rank, length, batchRow, clusterIndex, tileCount, kbBase, lbBase;
+  Value tileStart, rowBase; // of the tile being computed
+  Value anchor;             // a committed group: an SSA anchor for the waits
+};
+
+void MonarchKernelBuilder::computeCoordinates() {
+  tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  lane = e.rem(tid, 32);
+  warp = e.div(tid, 32);
+  group = e.div(lane, 4);
+  quad = e.rem(lane, 4);
+  Value blockX = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  Value batch = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  // The C blocks of a cluster are consecutive in x. Cluster i takes token
+  // tiles i * tiles .. (i + 1) * tiles - 1 of its batch row.
+  rank = e.rem(blockX, p.cluster);
+  clusterIndex = e.div(blockX, p.cluster);
+  length = p.xRank >= 2
+               ? memref::DimOp::create(b, xArg, p.xRank - 2).getResult()
+               : e.index(1);
+  batchRow = e.mul(batch, length);
+  Value remaining =
+      e.sub(e.ceilDiv(length, p.tokens), e.mul(clusterIndex, p.tiles));
+  tileCount = e.max(e.min(remaining, e.index(p.tiles)), e.index(0));
+  kbBase = e.mul(rank, p.kLocal);
+  lbBase = e.mul(rank, p.lLocal);
+  x = rowsView(xArg);
+  y = rowsView(yArg);
+}
+
+std::pair<Value, Value> MonarchKernelBuilder::tileOrigin(Value tileIndex) {
+  Value start = e.mul(e.add(e.mul(clusterIndex, p.tiles), tileIndex), p.tokens);
+  return {start, e.add(batchRow, start)};
+}
+
+Value MonarchKernelBuilder::rowsView(Value arg) {
+  auto type = cast<MemRefType>(arg.getType());
+  int64_t rank = type.getRank();
+  if (rank == 2)
+    return arg;
+  if (rank == 1) {
+    auto result =
+        MemRefType::get({1, type.getDimSize(0)}, type.getElementType(),
+                        MemRefLayoutAttrInterface(), type.getMemorySpace());
+    return memref::ExpandShapeOp::create(
+        b, result, arg, ArrayRef<ReassociationIndices>{{0, 1}});
+  }
+  ReassociationIndices leading;
+  for (int64_t i = 0; i + 1 < rank; ++i)
+    leading.push_back(i);
+  return memref::CollapseShapeOp::create(
+      b, arg, ArrayRef<ReassociationIndices>{leading, {rank - 1}});
+}
+
+void MonarchKernelBuilder::copyTile(
+    Value dest, int64_t rows, int64_t cols,
+    llvm::function_ref<std::pair<SmallVector<Value>, Value>(Value, Value)>
+        source,
+    Value sourceMemref) {
+  int64_t chunksPerRow = cols / kChunkElements;
+  int64_t chunks = rows * chunksPerRow;
+  Type tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  for (int64_t first = 0; first < chunks; first += p.threads()) {
+    Value chunk = e.add(tid, first);
+    // The last round's spare threads copy the last chunk again: the same
+    // bytes to the same place.
+    if (first + p.threads() > chunks)
+      chunk = e.min(chunk, e.index(chunks - 1));
+    Value row = e.div(chunk, chunksPerRow);
+    Value col = e.mul(e.rem(chunk, chunksPerRow), kChunkElements);
+    auto [indices, inside] = source(row, col);
+    Value count;
+    if (inside)
+      count = e.select(inside, e.index(kChunkElements), e.index(0));
+    nvgpu::DeviceAsyncCopyOp::create(
+        b, tokenType, dest, ValueRange{row, col}, sourceMemref, indices,
+        b.getIndexAttr(kChunkElements), count, b.getUnitAttr());
+  }
+}
+
+Value MonarchKernelBuilder::slotBase(Value step) {
+  return e.add(e.mul(e.rem(step, p.stages), p.slotBytes), p.ringOffset);
+}
+
+void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
+                                         Value row0) {
+  const StageTiling &t = p.first;
+  Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
+  Value factors = sharedView(
+      b, shared, slot, {t.blocksPerStep * p.q, p.p + kRowPad}, p.elementType);
+  copyTile(
+      factors, t.blocksPerStep * p.q, p.p,
+      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
+        return {{e.add(kb0, e.div(row, p.q)), e.rem(row, p.q), col}, Value()};
+      },
+      firstFactor);
+  Value columns =
+      sharedView(b, shared, e.add(slot, p.xInSlot),
+                 {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
+  Value column0 = e.mul(kb0, p.p);
+  copyTile(
+      columns, p.tokens, t.blocksPerStep * p.p,
+      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
+        // Rows past the end read row 0 and fill zeros.
+        Value inside = e.lt(e.add(start, row), length);
+        Value sourceRow = e.select(inside, e.add(row0, row), e.index(0));
+        return {{sourceRow, e.add(column0, col)}, inside};
+      },
+      x);
+}
+
+void MonarchKernelBuilder::loadSecondStep(Value step, Value slot) {
+  const StageTiling &t = p.second;
+  Value lb0 = e.add(lbBase, e.mul(step, t.blocksPerStep));
+  Value factors = sharedView(
+      b, shared, slot, {t.blocksPerStep * p.s, p.r + kRowPad}, p.elementType);
+  copyTile(
+      factors, t.blocksPerStep * p.s, p.r,
+      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
+        return {{e.add(lb0, e.div(row, p.s)), e.rem(row, p.s), col}, Value()};
+      },
+      secondFactor);
+}
+
+Value MonarchKernelBuilder::issueStep(Value step) {
+  int64_t firstSteps = p.first.steps;
+  Value tileIndex = e.div(step, p.stepsPerTile());
+  Value local = e.rem(step, p.stepsPerTile());
+  Value slot = slotBase(step);
+  auto exists = scf::IfOp::create(b, e.lt(tileIndex, tileCount), false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&exists.getThenRegion().front());
+    auto isFirst = scf::IfOp::create(b, e.lt(local, e.index(firstSteps)),
+                                     /*withElseRegion=*/true);
+    b.setInsertionPointToStart(&isFirst.getThenRegion().front());
+    auto [start, row0] = tileOrigin(tileIndex);
+    loadFirstStep(local, slot, start, row0);
+    b.setInsertionPointToStart(&isFirst.getElseRegion().front());
+    loadSecondStep(e.sub(local, e.index(firstSteps)), slot);
+  }
+  // cp.async.commit_group commits the thread's copies issued since the last
+  // one (none past the end: an empty group), whatever tokens it is given.
+  return nvgpu::DeviceAsyncCreateGroupOp::create(
+      b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+}
+
+void MonarchKernelBuilder::beginStep(Value step) {
+  if (p.stages == 1) {
+    gpu::BarrierOp::create(b);
+    nvgpu::DeviceAsyncWaitOp::create(b, issueStep(step),
+                                     b.getI32IntegerAttr(0));
+    gpu::BarrierOp::create(b);
+    return;
+  }
+  nvgpu::DeviceAsyncWaitOp::create(b, anchor,
+                                   b.getI32IntegerAttr(p.stages - 2));
+  gpu::BarrierOp::create(b);
+  issueStep(e.add(step, p.stages - 1));
+}
+
+SmallVector<Value> MonarchKernelBuilder::warpProduct(
+    const StageTiling &tiling,
+    llvm::function_ref<Value(int64_t, int64_t)> loadA,
+    llvm::function_ref<std::pair<Value, Value>(int64_t, int64_t)> loadB) {
+  int64_t nTiles = 2 * tiling.nPairs;
+  SmallVector<Value> acc(tiling.mTiles * nTiles, mma::zeroAcc(b));
+  for (int64_t kStep = 0; kStep < tiling.kSteps; ++kStep) {
+    SmallVector<Value> a;
+    for (int64_t mi = 0; mi < tiling.mTiles; ++mi)
+      a.push_back(loadA(mi, kStep));
+    for (int64_t nj = 0; nj < tiling.nPairs; ++nj) {
+      auto [left, right] = loadB(nj, kStep);
+      for (int64_t mi = 0; mi < tiling.mTiles; ++mi) {
+        Value &c0 = acc[mi * nTiles + 2 * nj];
+        Value &c1 = acc[mi * nTiles + 2 * nj + 1];
+        c0 = mma::mma(b, a[mi], left, c0);
+        c1 = mma::mma(b, a[mi], right, c1);
+      }
+    }
+  }
+  return acc;
+}
+
+void MonarchKernelBuilder::forEachTask(
+    const StageTiling &tiling,
+    llvm::function_ref<void(Value, Value, Value)> body) {
+  for (int64_t i = 0; i < tiling.tasksPerWarp; ++i) {
+    Value task = e.add(warp, i * p.warps);
+    OpBuilder::InsertionGuard guard(b);
+    if ((i + 1) * p.warps > tiling.tasksPerStep) {
+      auto inside =
+          scf::IfOp::create(b, e.lt(task, e.index(tiling.tasksPerStep)), false);
+      b.setInsertionPointToStart(&inside.getThenRegion().front());
+    }
+    Value block = e.div(task, tiling.mGroups * tiling.nGroups);
+    Value mGroup = e.rem(e.div(task, tiling.nGroups), tiling.mGroups);
+    Value nGroup = e.rem(task, tiling.nGroups);
+    body(block, mGroup, nGroup);
+  }
+}
+
+Value MonarchKernelBuilder::swizzle(Value ri, Value t) {
+  // Token chunks of 16 bytes; the rows that share a 128-byte line (or, for
+  // long rows, 8 consecutive rows) XOR their chunk index with distinct
+  // values, so that the 8 rows an ldmatrix reads at one chunk fall on 8
+  // distinct groups of banks.
+  int64_t chunksPerRow = p.tokens / 8;
+  int64_t rowsPerLine = std::max<int64_t>(1, 8 / chunksPerRow);
+  int64_t span = std::min<int64_t>(8, chunksPerRow);
+  Value key = e.rem(e.div(ri, rowsPerLine), span);
+  Value chunk = arith::XOrIOp::create(b, e.div(t, 8), key);
+  return e.mul(chunk, 8);
+}
+
+Value MonarchKernelBuilder::loadU(Value region, Value m0, Value k0) {
+  // ldmatrix.x4.trans of A = V [m = t][k = ri] stored [ri][t], in
+  // mma::loadAT's matrix order: lane l gives row k0 + l % 8 + 8 (l / 16) at
+  // token m0 + 8 ((l / 8) % 2).
+  Value ri = e.add(k0, e.add(e.rem(lane, 8), e.mul(e.div(lane, 16), 8)));
+  Value t = e.add(m0, e.mul(e.rem(e.div(lane, 8), 2), 8));
+  return nvgpu::LdMatrixOp::create(b, mma::aType(p.elementType), region,
+                                   ValueRange{ri, swizzle(ri, t)},
+                                   /*transpose=*/true, /*numTiles=*/4);
+}
+
+void MonarchKernelBuilder::storeU(Value j, Value t, Value pair) {
+  Value lb = e.rem(j, p.l);
+  Value ri = e.div(j, p.l);
+  Value local = e.rem(lb, p.lLocal);
+  Value index = e.add(e.add(e.mul(local, p.regionPitch), e.mul(ri, p.tokens)),
+                      e.add(swizzle(ri, t), e.rem(t, 8)));
+  if (p.cluster == 1) {
+    Value u = sharedView(b, shared, e.index(p.uOffset),
+                         {p.lLocal * p.regionPitch}, p.elementType);
+    vector::StoreOp::create(b, pair, u, ValueRange{index},
+                            /*nontemporal=*/false, llvm::MaybeAlign(4));
+    return;
+  }
+  // The entry belongs to the block that owns lb: its shared-memory window
+  // address from ours (mapa), then a 4-byte store into it.
+  Type i32 = b.getI32Type();
+  Value owner = arith::IndexCastOp::create(b, i32, e.div(lb, p.lLocal));
+  Value address = arith::IndexCastOp::create(
+      b, i32,
+      e.add(sharedAddress, e.add(e.mul(index, p.elementBytes()), p.uOffset)));
+  Value word = vector::ExtractOp::create(
+      b,
+      vector::BitCastOp::create(b, VectorType::get({1}, i32), pair).getResult(),
+      ArrayRef<int64_t>{0});
+  LLVM::InlineAsmOp::create(
+      b, TypeRange{}, ValueRange{address, owner, word},
+      "{\n.reg .b32 remote;\nmapa.shared::cluster.u32 remote, $0, $1;\n"
+      "st.shared::cluster.b32 [remote], $2;\n}",
+      "r,r,r,~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      ArrayAttr());
+}
+
+void MonarchKernelBuilder::clusterBarrier() {
+  // Release then acquire at cluster scope: the u entries stored into other
+  // blocks before it are visible to them after it. (Inline PTX rather than
+  // nvvm.cluster.*: the memory clobber also keeps the compiler from moving
+  // shared-memory accesses across it.)
+  LLVM::InlineAsmOp::create(
+      b, TypeRange{}, ValueRange{},
+      "barrier.cluster.arrive.aligned;\nbarrier.cluster.wait.aligned;",
+      "~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      ArrayAttr());
+}
+
+void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
+  const StageTiling &t = p.first;
+  Value slot = slotBase(step);
+  Value factors = sharedView(
+      b, shared, slot, {t.blocksPerStep * p.q, p.p + kRowPad}, p.elementType);
+  Value columns =
+      sharedView(b, shared, e.add(slot, p.xInSlot),
+                 {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
+  forEachTask(t, [&](Value block, Value mGroup, Value nGroup) {
+    Value row0 = e.add(e.mul(block, p.q), e.mul(mGroup, 16 * t.mTiles));
+    Value token0 = e.mul(nGroup, 16 * t.nPairs);
+    Value column0 = e.mul(block, p.p);
+    SmallVector<Value> acc = warpProduct(
+        t,
+        [&](int64_t mi, int64_t kStep) {
+          return mma::loadA(e, factors, lane, e.add(row0, 16 * mi),
+                            e.index(16 * kStep));
+        },
+        [&](int64_t nj, int64_t kStep) {
+          return mma::loadBPairNK(e, columns, lane, e.add(token0, 16 * nj),
+                                  e.add(column0, 16 * kStep));
+        });
+    // Accumulator (qi, t), (qi, t + 1): entry j = kb q + qi of two tokens.
+    Value kb = e.add(e.add(kbBase, e.mul(localStep, t.blocksPerStep)), block);
+    Value qi0 = e.add(e.mul(mGroup, 16 * t.mTiles), group);
+    VectorType pairType = VectorType::get({2}, p.elementType);
+    for (int64_t mi = 0; mi < t.mTiles; ++mi) {
+      for (int64_t half = 0; half < 2; ++half) {
+        Value j = e.add(e.mul(kb, p.q), e.add(qi0, 16 * mi + 8 * half));
+        for (int64_t nt = 0; nt < 2 * t.nPairs; ++nt) {
+          Value token = e.add(token0, e.add(e.mul(quad, 2), 8 * nt));
+          Value values = vector::ExtractOp::create(
+              b, acc[mi * 2 * t.nPairs + nt], ArrayRef<int64_t>{half});
+          storeU(j, token, arith::TruncFOp::create(b, pairType, values));
+        }
+      }
+    }
+  });
+}
+
+void MonarchKernelBuilder::secondStage(Value step, Value localStep) {
+  const StageTiling &t = p.second;
+  Value slot = slotBase(step);
+  Value factors = sharedView(
+      b, shared, slot, {t.blocksPerStep * p.s, p.r + kRowPad}, p.elementType);
+  Value staging = sharedView(b, shared, e.index(p.stagingOffset),
+                             {p.tokens * p.stagingPitch}, p.resultType);
+  int64_t regionBytes = p.regionPitch * p.elementBytes();
+  forEachTask(t, [&](Value block, Value mGroup, Value nGroup) {
+    Value lbLocal = e.add(e.mul(localStep, t.blocksPerStep), block);
+    Value region =
+        sharedView(b, shared, e.add(e.mul(lbLocal, regionBytes), p.uOffset),
+                   {p.r, p.tokens}, p.elementType);
+    Value token0 = e.mul(mGroup, 16 * t.mTiles);
+    Value col0 = e.mul(nGroup, 16 * t.nPairs);
+    Value row0 = e.add(e.mul(block, p.s), col0);
+    SmallVector<Value> acc = warpProduct(
+        t,
+        [&](int64_t mi, int64_t kStep) {
+          return loadU(region, e.add(token0, 16 * mi), e.index(16 * kStep));
+        },
+        [&](int64_t nj, int64_t kStep) {
+          return mma::loadBPairNK(e, factors, lane, e.add(row0, 16 * nj),
+                                  e.index(16 * kStep));
+        });
+    // Accumulator (t, si), (t, si + 1) -> staging[t][si][lb % group].
+    Value lbInGroup = e.rem(lbLocal, p.group);
+    for (int64_t mi = 0; mi < t.mTiles; ++mi) {
+      for (int64_t half = 0; half < 2; ++half) {
+        Value token = e.add(token0, e.add(group, 16 * mi + 8 * half));
+        Value rowStart = e.add(e.mul(token, p.stagingPitch), lbInGroup);
+        for (int64_t nt = 0; nt < 2 * t.nPairs; ++nt) {
+          for (int64_t c = 0; c < 2; ++c) {
+            Value si = e.add(col0, e.add(e.mul(quad, 2), 8 * nt + c));
+            Value value = vector::ExtractOp::create(
+                b, acc[mi * 2 * t.nPairs + nt], ArrayRef<int64_t>{half, c});
+            if (value.getType() != p.resultType)
+              value = arith::TruncFOp::create(b, p.resultType, value);
+            memref::StoreOp::create(
+                b, value, staging,
+                ValueRange{e.add(rowStart, e.mul(si, p.group))});
+          }
+        }
+      }
+    }
+  });
+}
+
+void MonarchKernelBuilder::storeGroup(Value groupIndex) {
+  // Lanes 8i..8i+7 take 8 consecutive chunks of token row 4 task + i: with
+  // an odd-word pitch the 4 rows start in different banks.
+  int64_t width = p.storeWidth;
+  int64_t chunksPerRow = p.s * p.group / width;
+  int64_t octets = chunksPerRow / 8;
+  int64_t tasks = p.tokens / 4 * octets;
+  Value staging = sharedView(b, shared, e.index(p.stagingOffset),
+                             {p.tokens * p.stagingPitch}, p.resultType);
+  Value lb0 = e.add(lbBase, e.mul(groupIndex, p.group));
+  // Staging reads of up to 4 bytes: rows are only word-aligned.
+  int64_t unit = std::min<int64_t>(width, 4 / p.resultBytes());
+  if ((p.group * p.resultBytes()) % 4 != 0)
+    unit = 1;
+  VectorType unitType = VectorType::get({unit}, p.resultType);
+  VectorType storeType = VectorType::get({width}, p.resultType);
+  for (int64_t first = 0; first < tasks; first += p.warps) {
+    Value task = e.add(warp, first);
+    OpBuilder::InsertionGuard guard(b);
+    if (first + p.warps > tasks) {
+      auto inside = scf::IfOp::create(b, e.lt(task, e.index(tasks)), false);
+      b.setInsertionPointToStart(&inside.getThenRegion().front());
+    }
+    Value token = e.add(e.mul(e.div(task, octets), 4), e.div(lane, 8));
+    Value chunk = e.add(e.mul(e.rem(task, octets), 8), e.rem(lane, 8));
+    Value si = e.div(chunk, p.group / width);
+    Value part = e.mul(e.rem(chunk, p.group / width), width);
+    Value offset =
+        e.add(e.mul(token, p.stagingPitch), e.add(e.mul(si, p.group), part));
+    SmallVector<Value> elements;
+    for (int64_t i = 0; i < width; i += unit) {
+      Value piece = vector::LoadOp::create(
+          b, unitType, staging, ValueRange{e.add(offset, i)},
+          /*nontemporal=*/false, llvm::MaybeAlign(unit * p.resultBytes()));
+      for (int64_t j = 0; j < unit; ++j)
+        elements.push_back(
+            vector::ExtractOp::create(b, piece, ArrayRef<int64_t>{j}));
+    }
+    Value vector = vector::FromElementsOp::create(b, storeType, elements);
+    auto inside =
+        scf::IfOp::create(b, e.lt(e.add(tileStart, token), length), false);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    Value column = e.add(e.mul(si, p.l), e.add(lb0, part));
+    vector::StoreOp::create(
+        b, vector, y, ValueRange{e.add(rowBase, token), column},
+        /*nontemporal=*/false, llvm::MaybeAlign(width * p.resultBytes()));
+  }
+}
+
+void MonarchKernelBuilder::build() {
+  computeCoordinates();
+  auto space =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  shared = gpu::DynamicSharedMemoryOp::create(
+      b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                         MemRefLayoutAttrInterface(), space));
+  if (p.cluster > 1) {
+    // The shared-window address of the block, for mapa.
+    sharedAddress =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
+  }
+
+  // Prologue: the first stages - 1 steps, one group each (with one stage,
+  // every step loads and waits for itself).
+  if (p.stages > 1) {
+    anchor = issueStep(e.index(0));
+    for (int64_t step = 1; step + 1 < p.stages; ++step)
+      issueStep(e.index(step));
+  }
+
+  // The tiles: the ring's steps run on from one tile into the next.
+  auto tileLoop = scf::ForOp::create(b, e.index(0), tileCount, e.index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(tileLoop.getBody());
+  Value tileIndex = tileLoop.getInductionVar();
+  std::tie(tileStart, rowBase) = tileOrigin(tileIndex);
+  Value tileStep = e.mul(tileIndex, p.stepsPerTile());
+  // Every block of the cluster runs, and has read the u of the previous
+  // tile, before any block stores into another's shared memory.
+  if (p.cluster > 1)
+    clusterBarrier();
+
+  // Stage 1.
+  {
+    auto loop =
+        scf::ForOp::create(b, e.index(0), e.index(p.first.steps), e.index(1));
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value localStep = loop.getInductionVar();
+    Value step = e.add(tileStep, localStep);
+    beginStep(step);
+    firstStage(step, localStep);
+  }
+  // u is complete in every block of the cluster.
+  if (p.cluster > 1)
+    clusterBarrier();
+
+  // Stage 2.
+  {
+    auto loop =
+        scf::ForOp::create(b, e.index(0), e.index(p.second.steps), e.index(1));
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value localStep = loop.getInductionVar();
+    Value step = e.add(e.add(tileStep, p.first.steps), localStep);
+    beginStep(step);
+    secondStage(step, localStep);
+    int64_t stepsPerGroup = p.group / p.second.blocksPerStep;
+    Value next = e.add(localStep, 1);
+    auto complete = scf::IfOp::create(
+        b, e.eq(e.rem(next, stepsPerGroup), e.index(0)), false);
+    b.setInsertionPointToStart(&complete.getThenRegion().front());
+    gpu::BarrierOp::create(b);
+    storeGroup(e.div(localStep, stepsPerGroup));
+  }
+  b.setInsertionPointAfter(tileLoop);
+  // The ring's last groups are empty (past the end); drain them.
+  if (p.stages > 1)
+    nvgpu::DeviceAsyncWaitOp::create(b, anchor, b.getI32IntegerAttr(0));
+  gpu::ReturnOp::create(b);
+}
+
+} // namespace
 
 FailureOr<gpu::GPUFuncOp>
 kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
-                                 gpu::GPUModuleOp, StringRef) {
-  return op.emitOpError() << "no GPU kernel builder for template '"
-                          << schedule.getTemplateName() << "' yet";
+                                 gpu::GPUModuleOp module, StringRef name) {
+  StringRef templateName = schedule.getTemplateName();
+  auto unsupported = [&](const Twine &what) {
+    return op.emitOpError()
+           << "kernel template '" << templateName << "' does not lower " << what
+           << " (the CPU path, --mix-cpu-pipeline, does)";
+  };
+  auto xType = cast<RankedTensorType>(op.getX().getType());
+  auto firstType = cast<RankedTensorType>(op.getFirstFactor().getType());
+  auto secondType = cast<RankedTensorType>(op.getSecondFactor().getType());
+  auto yType = cast<RankedTensorType>(op.getY().getType());
+  Type elementType = xType.getElementType();
+  if (!isa<Float16Type, BFloat16Type>(elementType) ||
+      firstType.getElementType() != elementType ||
+      secondType.getElementType() != elementType)
+    return unsupported("element types other than one of f16 and bf16 for x "
+                       "and both factors");
+  Type resultType = yType.getElementType();
+  if (resultType != elementType && !resultType.isF32())
+    return unsupported("a result type other than x's or f32");
+  if (xType.isDynamicDim(xType.getRank() - 1) || !firstType.hasStaticShape() ||
+      !secondType.hasStaticShape())
+    return unsupported("a dynamic feature size or dynamic factor shapes");
+
+  MonarchPlan p;
+  p.k = firstType.getDimSize(0);
+  p.q = firstType.getDimSize(1);
+  p.p = firstType.getDimSize(2);
+  p.l = secondType.getDimSize(0);
+  p.s = secondType.getDimSize(1);
+  p.r = secondType.getDimSize(2);
+  if (p.q % 16 || p.p % 16 || p.s % 16 || p.r % 16)
+    return unsupported("factor blocks whose sizes are not multiples of 16 "
+                       "(first_factor [k, q, p] = [" +
+                       Twine(p.k) + ", " + Twine(p.q) + ", " + Twine(p.p) +
+                       "], second_factor [l, s, r] = [" + Twine(p.l) + ", " +
+                       Twine(p.s) + ", " + Twine(p.r) +
+                       "]: q, p, s and r must be)");
+  p.tokens = *schedule.getParam("block_tokens");
+  p.warps = *schedule.getParam("warps");
+  p.stages = *schedule.getParam("stages");
+  p.cluster = *schedule.getParam("cluster");
+  p.tiles = *schedule.getParam("tiles");
+  p.xRank = xType.getRank();
+  p.elementType = elementType;
+  p.resultType = resultType;
+  if (p.k % p.cluster || p.l % p.cluster)
+    return op.emitOpError()
+           << "schedule '" << templateName << "': cluster (" << p.cluster
+           << ") must divide the block counts of both factors (k = " << p.k
+           << ", l = " << p.l << ")";
+  p.kLocal = p.k / p.cluster;
+  p.lLocal = p.l / p.cluster;
+
+  // u: one [r][T] region per local lb, 16 bytes apart.
+  p.regionPitch = p.r * p.tokens + kRowPad;
+  int64_t uBytes = p.lLocal * p.regionPitch * p.elementBytes();
+  auto firstSlotBytes = [&](int64_t blocks) {
+    int64_t factorBytes = blocks * p.q * (p.p + kRowPad) * p.elementBytes();
+    return (factorBytes + 127) / 128 * 128 +
+           p.tokens * (blocks * p.p + kRowPad) * p.elementBytes();
+  };
+  auto secondSlotBytes = [&](int64_t blocks) {
+    return blocks * p.s * (p.r + kRowPad) * p.elementBytes();
+  };
+  auto stagingBytesFor = [&](int64_t group) {
+    return p.tokens * chooseStagingPitch(p.s * group, group, p.resultBytes()) *
+           p.resultBytes();
+  };
+  // y leaves in groups of consecutive lb that divide the local count: up to
+  // 8 (16 bytes of 2-byte values), fewer when the staging buffer would not
+  // leave room for the ring's smallest slots.
+  int64_t available =
+      kMaxSharedBytesPerBlock - kStaticSharedBytes - uBytes - 3 * 128;
+  int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
+  p.group = 1;
+  for (int64_t g : divisors(p.lLocal))
+    if (g <= 8 &&
+        (g == 1 || stagingBytesFor(g) + p.stages * minSlot <= available))
+      p.group = g;
+  // The store width divides the group and l, so that stores are aligned.
+  p.storeWidth = 16 / p.resultBytes();
+  while (p.group % p.storeWidth || p.l % p.storeWidth)
+    p.storeWidth /= 2;
+  p.stagingPitch = chooseStagingPitch(p.s * p.group, p.group, p.resultBytes());
+  int64_t stagingBytes = stagingBytesFor(p.group);
+
+  // The ring gets what u and the staging buffer leave.
+  int64_t perSlot = (available - stagingBytes) / p.stages;
+  int64_t maxFirst = 1, maxSecond = 1;
+  for (int64_t g : divisors(p.kLocal))
+    if (firstSlotBytes(g) <= perSlot)
+      maxFirst = g;
+  for (int64_t g : divisors(p.group))
+    if (secondSlotBytes(g) <= perSlot)
+      maxSecond = g;
+  p.first = chooseTiling(p.kLocal, p.q, p.tokens, p.p, p.warps, maxFirst);
+  p.second = chooseTiling(p.group, p.tokens, p.s, p.r, p.warps, maxSecond);
+  p.second.steps = p.lLocal / p.second.blocksPerStep;
+
+  SharedMemoryPlan shared;
+  p.uOffset = shared.allocate("u", uBytes);
+  p.xInSlot =
+      (p.first.blocksPerStep * p.q * (p.p + kRowPad) * p.elementBytes() + 127) /
+      128 * 128;
+  p.slotBytes = (std::max(firstSlotBytes(p.first.blocksPerStep),
+                          secondSlotBytes(p.second.blocksPerStep)) +
+                 127) /
+                128 * 128;
+  p.ringOffset = shared.allocate("ring", p.stages * p.slotBytes);
+  p.stagingOffset = shared.allocate("staging", stagingBytes);
+  p.sharedBytes = shared.totalBytes();
+  if (shared.hasOverlap())
+    return op.emitOpError() << "internal error: overlapping shared buffers";
+  if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
+    return op.emitOpError()
+           << "schedule '" << templateName << "' needs "
+           << p.sharedBytes + kStaticSharedBytes
+           << " bytes of shared memory (u: " << uBytes << " for " << p.tokens
+           << " tokens x " << p.lLocal * p.r
+           << " entries per block), more than a block may have ("
+           << kMaxSharedBytesPerBlock
+           << "); lower block_tokens or stages, or raise cluster";
+
+  ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
+  SmallVector<Type> argTypes = {
+      globalMemRefType(xType), globalMemRefType(firstType),
+      globalMemRefType(secondType), globalMemRefType(yType)};
+  gpu::GPUFuncOp kernel = createKernel(b, module, name, argTypes);
+  if (p.cluster > 1)
+    kernel->setAttr(
+        "nvvm.cluster_dim",
+        b.getDenseI32ArrayAttr({static_cast<int32_t>(p.cluster), 1, 1}));
+  MonarchKernelBuilder(p, b, kernel).build();
+
+  LaunchConfig config;
+  config.blockThreads = p.threads();
+  config.grid[0].push_back({p.cluster, -1, -1, 1});
+  if (p.xRank >= 2)
+    config.grid[0].push_back(
+        {1, /*arg=*/0, /*dim=*/p.xRank - 2, p.tokens * p.tiles});
+  for (int64_t dim = 0; dim + 2 < p.xRank; ++dim)
+    config.grid[1].push_back({1, 0, dim, 1});
+  config.sharedBytes = p.sharedBytes;
+  setLaunchAttr(kernel, config, op, schedule,
+                {"input", "first_factor", "second_factor", "result"},
+                {"input", "input", "input", "output"},
+                DictionaryAttr::get(op.getContext(), {}));
+  return kernel;
 }

@@ -1,0 +1,122 @@
+// RUN: mixc-opt %s -split-input-file --convert-mix-to-gpu -verify-diagnostics | FileCheck %s
+
+// The default schedule (32 tokens, 8 warps, 2 stages, clusters of 2 blocks,
+// 4 tiles per cluster): a cluster kernel (nvvm.cluster_dim) whose grid is 2
+// blocks per ceil(rows / 128); per tile, a cluster barrier, stage 1 (F1 by
+// ldmatrix, x by ldmatrix, mma.sync, u stored into the owner block through
+// mapa + st.shared::cluster), a cluster barrier, stage 2 (u by ldmatrix.trans,
+// staging stores), and y in 16-byte vectors.
+// CHECK-LABEL: func.func @default_schedule
+// CHECK: mix.monarch {{.*}} {mix.kernel = @mix_kernels::@monarch_0}
+// CHECK: gpu.module @mix_kernels
+// CHECK: gpu.func @monarch_0(%{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>)
+// CHECK-SAME: mix.launch = {arg_names = ["input", "first_factor", "second_factor", "result"], arg_roles = ["input", "input", "input", "output"], block = array<i64: 256, 1, 1>, grid = {{\[\[}}array<i64: 2, -1, -1, 1>, array<i64: 1, 0, 0, 128>], [], []], op = "mix.monarch", op_attrs = {}, schedule = #mix.schedule<monarch.fused, {}>, shared_bytes = 124288 : i64}
+// CHECK-SAME: nvvm.cluster_dim = array<i32: 2, 1, 1>
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<32x32x32xbf16, #gpu.address_space<global>> to memref<256x40xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<?x1024xbf16, #gpu.address_space<global>> to memref<32x264xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_create_group
+// CHECK: scf.for
+// CHECK: barrier.cluster.arrive.aligned;\0Abarrier.cluster.wait.aligned;
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_wait {{.*}} {numGroups = 0 : i32}
+// CHECK: gpu.barrier
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<256x40xbf16
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<32x264xbf16
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK: mapa.shared::cluster.u32 remote, $0, $1;\0Ast.shared::cluster.b32 [remote], $2;
+// CHECK: barrier.cluster.arrive.aligned
+// CHECK: scf.for
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true} : memref<32x32xbf16
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK: memref.store {{.*}} : memref<8256xbf16, #gpu.address_space<workgroup>>
+// CHECK: gpu.barrier
+// CHECK: vector.load {{.*}} {alignment = 4 : i64} : memref<8256xbf16, #gpu.address_space<workgroup>>, vector<2xbf16>
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x1024xbf16, #gpu.address_space<global>>, vector<8xbf16>
+// CHECK: nvgpu.device_async_wait {{.*}} {numGroups = 0 : i32}
+func.func @default_schedule(%x: tensor<?x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<?x1024xbf16> {
+  %y = mix.monarch %x, %f, %f : (tensor<?x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<?x1024xbf16>
+  return %y : tensor<?x1024xbf16>
+}
+
+// -----
+
+// No cluster, one stage (each step loads and waits for itself), one tile per
+// block, 4 warps; f16 non-square factors (k = 8, q = 32, p = 64; l = 16,
+// s = 32, r = 16), x with two dynamic leading dims (collapsed to rows; the
+// first is grid y), an f32 result (stored 4 floats at a time). u is local:
+// 4-byte vector stores.
+// CHECK-LABEL: func.func @one_stage_no_cluster_nonsquare
+// CHECK: gpu.func @monarch_0(%{{.*}}: memref<?x?x512xf16, #gpu.address_space<global>>, %{{.*}}: memref<8x32x64xf16, #gpu.address_space<global>>, %{{.*}}: memref<16x32x16xf16, #gpu.address_space<global>>, %{{.*}}: memref<?x?x512xf32, #gpu.address_space<global>>)
+// CHECK-SAME: block = array<i64: 128, 1, 1>, grid = {{\[\[}}array<i64: 1, -1, -1, 1>, array<i64: 1, 0, 1, 16>], [array<i64: 1, 0, 0, 1>], []]
+// CHECK-SAME: shared_bytes = 51776 : i64}}
+// CHECK-NOT: nvvm.cluster_dim
+// CHECK: memref.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : memref<?x?x512xf16, #gpu.address_space<global>> into memref<?x512xf16, #gpu.address_space<global>>
+// CHECK: memref.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : memref<?x?x512xf32, #gpu.address_space<global>> into memref<?x512xf32, #gpu.address_space<global>>
+// CHECK-NOT: barrier.cluster
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: gpu.barrier
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<8x32x64xf16, #gpu.address_space<global>> to memref<128x72xf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_wait {{.*}} {numGroups = 0 : i32}
+// CHECK-NOT: numGroups = 1
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// CHECK: vector.store {{.*}} {alignment = 4 : i64} : memref<4224xf16, #gpu.address_space<workgroup>>, vector<2xf16>
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true} : memref<16x16xf16
+// CHECK: memref.store {{.*}} : memref<4112xf32, #gpu.address_space<workgroup>>
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x512xf32, #gpu.address_space<global>>, vector<4xf32>
+// CHECK-NOT: mapa
+func.func @one_stage_no_cluster_nonsquare(%x: tensor<?x?x512xf16>, %f: tensor<8x32x64xf16>, %g: tensor<16x32x16xf16>) -> tensor<?x?x512xf32> {
+  %y = mix.monarch %x, %f, %g {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, warps = 4, stages = 1, cluster = 1, tiles = 1}>} : (tensor<?x?x512xf16>, tensor<8x32x64xf16>, tensor<16x32x16xf16>) -> tensor<?x?x512xf32>
+  return %y : tensor<?x?x512xf32>
+}
+
+// -----
+
+func.func @block_sizes_not_multiples_of_16(%x: tensor<8x96xbf16>, %f: tensor<4x24x24xbf16>) -> tensor<8x96xbf16> {
+  // expected-error @+1 {{'mix.monarch' op kernel template 'monarch.fused' does not lower factor blocks whose sizes are not multiples of 16 (first_factor [k, q, p] = [4, 24, 24], second_factor [l, s, r] = [4, 24, 24]: q, p, s and r must be) (the CPU path, --mix-cpu-pipeline, does)}}
+  %y = mix.monarch %x, %f, %f : (tensor<8x96xbf16>, tensor<4x24x24xbf16>, tensor<4x24x24xbf16>) -> tensor<8x96xbf16>
+  return %y : tensor<8x96xbf16>
+}
+
+// -----
+
+func.func @cluster_not_dividing_blocks(%x: tensor<8x512xbf16>, %f: tensor<2x16x256xbf16>, %g: tensor<2x256x16xbf16>) -> tensor<8x512xbf16> {
+  // expected-error @+1 {{'mix.monarch' op schedule 'monarch.fused': cluster (4) must divide the block counts of both factors (k = 2, l = 2)}}
+  %y = mix.monarch %x, %f, %g {schedule = #mix.schedule<monarch.fused, {cluster = 4}>} : (tensor<8x512xbf16>, tensor<2x16x256xbf16>, tensor<2x256x16xbf16>) -> tensor<8x512xbf16>
+  return %y : tensor<8x512xbf16>
+}
+
+// -----
+
+// n = 4096: u holds 64 tokens x 4096 entries (512 KiB) in one block.
+func.func @u_too_large(%x: tensor<8x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<8x4096xbf16> {
+  // expected-error @+1 {{'mix.monarch' op schedule 'monarch.fused' needs 571408 bytes of shared memory (u: 525312 for 64 tokens x 4096 entries per block), more than a block may have (232448); lower block_tokens or stages, or raise cluster}}
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 1}>} : (tensor<8x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<8x4096xbf16>
+  return %y : tensor<8x4096xbf16>
+}
+
+// -----
+
+func.func @f32_operands(%x: tensor<8x256xf32>, %f: tensor<16x16x16xf32>) -> tensor<8x256xf32> {
+  // expected-error @+1 {{'mix.monarch' op kernel template 'monarch.fused' does not lower element types other than one of f16 and bf16 for x and both factors (the CPU path, --mix-cpu-pipeline, does)}}
+  %y = mix.monarch %x, %f, %f : (tensor<8x256xf32>, tensor<16x16x16xf32>, tensor<16x16x16xf32>) -> tensor<8x256xf32>
+  return %y : tensor<8x256xf32>
+}
+
+// -----
+
+func.func @f16_result_of_bf16(%x: tensor<8x256xbf16>, %f: tensor<16x16x16xbf16>) -> tensor<8x256xf16> {
+  // expected-error @+1 {{'mix.monarch' op kernel template 'monarch.fused' does not lower a result type other than x's or f32 (the CPU path, --mix-cpu-pipeline, does)}}
+  %y = mix.monarch %x, %f, %f : (tensor<8x256xbf16>, tensor<16x16x16xbf16>, tensor<16x16x16xbf16>) -> tensor<8x256xf16>
+  return %y : tensor<8x256xf16>
+}
+
+// -----
+
+func.func @dynamic_feature_size(%x: tensor<8x?xbf16>, %f: tensor<16x16x16xbf16>) -> tensor<8x256xbf16> {
+  // expected-error @+1 {{'mix.monarch' op kernel template 'monarch.fused' does not lower a dynamic feature size or dynamic factor shapes (the CPU path, --mix-cpu-pipeline, does)}}
+  %y = mix.monarch %x, %f, %f : (tensor<8x?xbf16>, tensor<16x16x16xbf16>, tensor<16x16x16xbf16>) -> tensor<8x256xbf16>
+  return %y : tensor<8x256xbf16>
+}
