@@ -10,6 +10,7 @@
 #include "mixc/CostModel/Features.h"
 
 #include "mixc/CostModel/IterationDomain.h"
+#include "mixc/CostModel/ScheduleSpace.h"
 #include "mixc/Dialect/Mix/ScheduleTemplates.h"
 #include "mixc/Runtime/Manifest.h"
 
@@ -355,6 +356,49 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
   return llvm::Error::success();
 }
 
+/// Launch geometry, occupancy, FLOPs and bytes of monarch.fused, as
+/// Monarch.cpp builds and launches it: clusters of `cluster` blocks, each
+/// cluster looping over up to `tiles` token tiles of block_tokens rows (the
+/// last zero-padded), its blocks splitting the factor blocks.
+llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
+                             const mix::ScheduleTemplateDecl &decl,
+                             llvm::ArrayRef<int64_t> params,
+                             const CompiledStats *compiled) {
+  int64_t tokens = *paramValue(decl, params, "block_tokens");
+  int64_t warps = *paramValue(decl, params, "warps");
+  int64_t cluster = *paramValue(decl, params, "cluster");
+  int64_t tiles = *paramValue(decl, params, "tiles");
+  std::optional<int64_t> shared = monarchFusedSharedBytes(
+      op, tokens, warps, *paramValue(decl, params, "stages"), cluster);
+  if (!shared)
+    return featureError("monarch.fused: cluster (" + llvm::Twine(cluster) +
+                        ") does not divide the factors' block counts");
+  // Grid: (cluster x ceil(tokens / (block_tokens tiles)), the other leading
+  // dims).
+  double clusters = ceilDiv(known(op.tokens), double(tokens * tiles)) *
+                    (known(op.rows) / known(op.tokens));
+  f.grid_blocks = clusters * cluster;
+  int64_t registers =
+      compiled && compiled->registers ? *compiled->registers : 0;
+  fillOccupancy(f, 32 * warps, registers, *shared + 16);
+
+  // A cluster skips its tiles past the end: ceil(tokens / block_tokens)
+  // token tiles per leading row in all.
+  double tokenTiles = ceilDiv(known(op.tokens), double(tokens)) *
+                      (known(op.rows) / known(op.tokens));
+  double factorElements = double(op.firstBlocks) * op.firstOut * op.firstIn +
+                          double(op.secondBlocks) * op.secondOut * op.secondIn;
+  f.tiles_visited = tokenTiles * double(op.firstBlocks + op.secondBlocks);
+  f.executed_flops = 2 * tokenTiles * double(tokens) * factorElements;
+  f.flop_efficiency = f.useful_flops / f.executed_flops;
+  // x and y once; both factors once per token tile (from L2).
+  f.tiled_bytes = f.batch * f.head_dim * op.elementBytes +
+                  tokenTiles * factorElements * op.factorElementBytes +
+                  f.batch * f.value_dim * op.outputElementBytes;
+  f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
+  return llvm::Error::success();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -515,6 +559,10 @@ llvm::Expected<Features> mixc::costmodel::computeFeatures(
   if (decl.name == "ssd.chunked")
     if (llvm::Error error =
             fillSsdChunked(f, *shape.getSsd(), decl, params, compiled))
+      return error;
+  if (decl.name == "monarch.fused")
+    if (llvm::Error error =
+            fillMonarchFused(f, *shape.getMonarch(), decl, params, compiled))
       return error;
 
   if (compiled) {

@@ -156,6 +156,7 @@ llvm::Expected<MonarchShape> describe(mix::MonarchOp op) {
     return second.takeError();
   MonarchShape shape;
   shape.rows = product(ArrayRef<int64_t>(*x).drop_back());
+  shape.tokens = x->size() >= 2 ? (*x)[x->size() - 2] : 1;
   shape.size = x->back();
   shape.firstBlocks = (*first)[0];
   shape.firstOut = (*first)[1];
@@ -164,6 +165,9 @@ llvm::Expected<MonarchShape> describe(mix::MonarchOp op) {
   shape.secondOut = (*second)[1];
   shape.secondIn = (*second)[2];
   shape.elementType = typeName(op.getX());
+  shape.firstElementType = typeName(op.getFirstFactor());
+  shape.secondElementType = typeName(op.getSecondFactor());
+  shape.outputElementType = typeName(op.getY());
   shape.elementBytes = typeBytes(op.getX());
   shape.factorElementBytes = typeBytes(op.getFirstFactor());
   shape.outputElementBytes = typeBytes(op.getY());

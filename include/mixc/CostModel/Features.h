@@ -178,10 +178,11 @@ llvm::Expected<Features> computeOpFeatures(const OpShape &shape);
 
 /// Every feature of `shape` under template `decl` with parameter values
 /// `params` (one per declared parameter). Schedule-level features past the
-/// parameters are computed for attention.mma_sync and ssd.chunked; for other
-/// templates they stay NaN. `compiled` adds the ptxas numbers; its registers
-/// replace attention's estimate in the occupancy (ssd.chunked has no
-/// estimate: without ptxas its occupancy ignores registers).
+/// parameters are computed for attention.mma_sync, ssd.chunked and
+/// monarch.fused; for other templates they stay NaN. `compiled` adds the
+/// ptxas numbers; its registers replace attention's estimate in the
+/// occupancy (the others have no estimate: without ptxas their occupancy
+/// ignores registers).
 llvm::Expected<Features>
 computeFeatures(const OpShape &shape, const mix::ScheduleTemplateDecl &decl,
                 llvm::ArrayRef<int64_t> params,

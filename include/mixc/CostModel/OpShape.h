@@ -62,13 +62,16 @@ struct SsdShape {
   bool hasSkip = false, hasDtBias = false;
 };
 
-/// mix.monarch: x [..., n] (`rows` = product of the leading dims), first
-/// factor [k, q, p], second factor [l, s, r]; the result is [..., l * s].
+/// mix.monarch: x [..., n] (`rows` = product of the leading dims, `tokens`
+/// the last of them, 1 for a vector), first factor [k, q, p], second factor
+/// [l, s, r]; the result is [..., l * s].
 struct MonarchShape {
-  int64_t rows = 1, size = 1;
+  int64_t rows = 1, tokens = 1, size = 1;
   int64_t firstBlocks = 1, firstOut = 1, firstIn = 1;
   int64_t secondBlocks = 1, secondOut = 1, secondIn = 1;
   std::string elementType = "bf16";
+  std::string firstElementType = "bf16", secondElementType = "bf16",
+              outputElementType = "bf16";
   int64_t elementBytes = 2, factorElementBytes = 2, outputElementBytes = 2;
 };
 

@@ -122,6 +122,17 @@ private:
   std::vector<IntegerPoint> points;
 };
 
+/// The dynamic shared memory (bytes) that monarch.fused's builder plans for
+/// `op` at this schedule, or std::nullopt when `cluster` does not divide
+/// both block counts. The builder chooses its staging group and ring
+/// slots by a search over divisors and tilings (Monarch.cpp, chooseTiling
+/// and chooseStagingPitch), restated here: the amount is not affine in
+/// block_tokens, so its space fixes block_tokens per piece.
+std::optional<int64_t> monarchFusedSharedBytes(const MonarchShape &op,
+                                               int64_t blockTokens,
+                                               int64_t warps, int64_t stages,
+                                               int64_t cluster);
+
 /// The product of the declared choices of every parameter of `decl`
 /// (everything the #mix.schedule verifier accepts), lexicographic.
 std::vector<IntegerPoint>

@@ -320,6 +320,46 @@ TEST(FeaturesTest, SsdChunkedScheduleByHand) {
   EXPECT_DOUBLE_EQ(f.arithmetic_intensity, f.executed_flops / f.tiled_bytes);
 }
 
+TEST(FeaturesTest, MonarchFusedScheduleByHand) {
+  // x [4, 100, 1024] bf16, both factors 32 blocks of 32 x 32; 32 tokens per
+  // block, 8 warps, 2 stages, clusters of 2, 4 tiles per cluster.
+  MonarchShape op;
+  op.rows = 400;
+  op.tokens = 100;
+  op.size = 1024;
+  op.firstBlocks = op.firstOut = op.firstIn = 32;
+  op.secondBlocks = op.secondOut = op.secondIn = 32;
+  const mix::ScheduleTemplateDecl &decl =
+      *mix::lookupScheduleTemplate("monarch.fused");
+  llvm::SmallVector<int64_t, 8> params;
+  for (const mix::ScheduleParamDecl &param : decl.params)
+    params.push_back(param.name == "block_tokens" ? 32
+                     : param.name == "warps"      ? 8
+                     : param.name == "stages"     ? 2
+                     : param.name == "cluster"    ? 2
+                     : param.name == "tiles"      ? 4
+                                                  : param.defaultValue);
+  auto features = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_TRUE(static_cast<bool>(features))
+      << llvm::toString(features.takeError());
+  const Features &f = *features;
+  EXPECT_EQ(f.param_cluster, 2);
+  EXPECT_EQ(f.block_threads, 256);
+  // Grid: 2 x ceil(100 / (32 x 4)) x 4 leading rows.
+  EXPECT_EQ(f.grid_blocks, 8);
+  // What the builder itself planned for this op (its manifest's
+  // shared_bytes, from `mixc`), + 16 static bytes.
+  EXPECT_EQ(f.shared_bytes, 124288 + 16);
+  // Token tiles: ceil(100 / 32) = 4 per leading row, 16 in all, each
+  // multiplying 32 + 32 factor blocks.
+  EXPECT_EQ(f.tiles_visited, 16.0 * 64);
+  // 2 x 16 tiles x 32 tokens x (32^3 + 32^3) against 2 x 400 x 65536.
+  EXPECT_EQ(f.executed_flops, 2.0 * 16 * 32 * 65536);
+  EXPECT_EQ(f.useful_flops, 2.0 * 400 * 65536);
+  // x and y once (400 x 1024 x 2 each), the factors once per token tile.
+  EXPECT_EQ(f.tiled_bytes, 2 * 819200.0 + 16 * 65536 * 2);
+}
+
 TEST(FeaturesTest, Errors) {
   auto wrongArity =
       computeFeatures(OpShape::attention(causalGqa()), mmaSync(), {128, 64});

@@ -239,6 +239,75 @@ TEST(ScheduleSpaceTest, SsdChunkedRefusals) {
   }
 }
 
+MonarchShape squareMonarch(int64_t blocks, int64_t rows) {
+  MonarchShape op;
+  op.rows = op.tokens = rows;
+  op.size = blocks * blocks;
+  op.firstBlocks = op.firstOut = op.firstIn = blocks;
+  op.secondBlocks = op.secondOut = op.secondIn = blocks;
+  return op;
+}
+
+TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
+  // monarch.fused's rule is its builder's plan (a search, restated in
+  // monarchFusedSharedBytes and checked against the builder itself in
+  // BuilderAgreementTest): the space holds a point exactly when the plan
+  // of its (block_tokens, warps, stages, cluster) fits, whatever `tiles`.
+  MonarchShape rectangular = squareMonarch(32, 300);
+  rectangular.firstBlocks = 8;
+  rectangular.firstIn = 64;
+  rectangular.secondBlocks = 16;
+  rectangular.secondOut = 64;
+  rectangular.secondIn = 16;
+  rectangular.size = 512;
+  rectangular.outputElementBytes = 4;
+  rectangular.outputElementType = "f32";
+  size_t nonEmpty = 0, partial = 0;
+  for (const MonarchShape &op :
+       {squareMonarch(16, 4096), squareMonarch(32, 100), squareMonarch(64, 64),
+        rectangular}) {
+    SCOPED_TRACE("n=" + std::to_string(op.size));
+    expectBruteForce(
+        OpShape::monarch(op), "monarch.fused",
+        [&](const NamedPoint &point) {
+          std::optional<int64_t> bytes =
+              monarchFusedSharedBytes(op, point["block_tokens"], point["warps"],
+                                      point["stages"], point["cluster"]);
+          return bytes && *bytes + 16 <= 227 * 1024;
+        },
+        nonEmpty, partial);
+  }
+  EXPECT_EQ(nonEmpty, 4u);
+  EXPECT_GE(partial, 3u);
+  // The cluster must divide both block counts (8 and 16 here).
+  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16));
+  EXPECT_TRUE(monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8));
+}
+
+TEST(ScheduleSpaceTest, MonarchFusedRefusals) {
+  struct Case {
+    std::function<void(MonarchShape &)> change;
+    const char *reason;
+  } cases[] = {
+      {[](MonarchShape &op) { op.elementType = "f32"; }, "all f16 or all bf16"},
+      {[](MonarchShape &op) { op.secondElementType = "f16"; },
+       "all f16 or all bf16"},
+      {[](MonarchShape &op) { op.outputElementType = "f16"; },
+       "x's type or f32"},
+      {[](MonarchShape &op) { op.size = kDynamic; }, "dynamic feature size"},
+      {[](MonarchShape &op) { op.firstIn = 24; }, "multiples of 16"},
+  };
+  for (const Case &c : cases) {
+    MonarchShape op = squareMonarch(32, 100);
+    c.change(op);
+    auto space = ScheduleSpace::get(OpShape::monarch(op), "monarch.fused");
+    ASSERT_TRUE(static_cast<bool>(space)) << llvm::toString(space.takeError());
+    EXPECT_EQ(space->count(), 0u) << c.reason;
+    EXPECT_NE(space->getRefusal().find(c.reason), llvm::StringRef::npos)
+        << space->getRefusal().str();
+  }
+}
+
 TEST(ScheduleSpaceTest, KnownCounts) {
   // d = dv = 128, bf16: warps = 8 needs block_m = 128 (16 rows per warp),
   // and shared memory bounds stages * block_n.
@@ -291,18 +360,13 @@ TEST(ScheduleSpaceTest, RefusalsNameTheReason) {
 }
 
 TEST(ScheduleSpaceTest, TemplatesWithoutRulesAreErrors) {
-  OpShape monarch = OpShape::monarch(MonarchShape());
-  auto space = ScheduleSpace::get(monarch, "monarch.fused");
-  ASSERT_FALSE(static_cast<bool>(space));
-  EXPECT_EQ(llvm::toString(space.takeError()),
-            "no schedule space for template 'monarch.fused' yet: its kernel "
-            "builder's rules are not encoded in costmodel/ScheduleSpace.cpp");
   AttentionShape attention;
   auto wgmma =
       ScheduleSpace::get(OpShape::attention(attention), "attention.wgmma");
   ASSERT_FALSE(static_cast<bool>(wgmma));
-  EXPECT_NE(llvm::toString(wgmma.takeError()).find("'attention.wgmma' yet"),
-            std::string::npos);
+  EXPECT_EQ(llvm::toString(wgmma.takeError()),
+            "no schedule space for template 'attention.wgmma' yet: its kernel "
+            "builder's rules are not encoded in costmodel/ScheduleSpace.cpp");
 
   OpShape ssd = OpShape::ssd(SsdShape());
   auto wrongOp = ScheduleSpace::get(ssd, "attention.mma_sync");
@@ -318,7 +382,8 @@ TEST(ScheduleSpaceTest, TemplatesWithoutRulesAreErrors) {
   for (llvm::StringRef name : templatesWithRules())
     withRules.push_back(name.str());
   EXPECT_EQ(withRules,
-            (std::vector<std::string>{"attention.mma_sync", "ssd.chunked"}));
+            (std::vector<std::string>{"attention.mma_sync", "ssd.chunked",
+                                      "monarch.fused"}));
 }
 
 TEST(ScheduleSpaceTest, SamplingIsUniformMembersAndSeeded) {
