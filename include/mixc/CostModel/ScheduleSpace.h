@@ -11,10 +11,12 @@
 // ScheduleTemplates.cpp lists them), holding the parameter's value. It is a
 // union of convex pieces, one per combination of the template's *case
 // parameters* (those that a rule multiplies with another parameter, like
-// warps in block_m % (16 * warps) == 0): within a piece they are constants,
-// so every rule is affine. Each parameter ranges over its declared choices
-// (SetBuilder::addMemberOf), and the builder's rules are added as affine
-// constraints with floor-division locals for divisibility and alignment.
+// warps in block_m % (16 * warps) == 0, or that a builder's search depends
+// on, like monarch.fused's block_tokens): within a piece they are
+// constants, so every rule is affine. Each parameter ranges over its
+// declared choices (SetBuilder::addMemberOf), and the builder's rules are
+// added as affine constraints with floor-division locals for divisibility
+// and alignment.
 //
 //===----------------------------------------------------------------------===//
 
