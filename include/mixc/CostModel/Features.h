@@ -1,5 +1,4 @@
-//===- Features.h - Features of an (op, schedule) pair -----------*- C++
-//-*-===//
+//===- Features.h - Features of an (op, schedule) pair ----------*- C++ -*-===//
 //
 // What the learned cost model sees of a candidate kernel: op-level features
 // (shapes, element sizes, mask kind and density, chunking, block structure,

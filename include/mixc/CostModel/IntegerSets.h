@@ -1,5 +1,4 @@
-//===- IntegerSets.h - Integer sets for schedule spaces and domains -*- C++
-//-*-===//
+//===- IntegerSets.h - Integer sets of the cost model -----------*- C++ -*-===//
 //
 // The cost model describes what it reasons about as integer sets of MLIR's
 // Presburger library: the legal schedules of a kernel template (one point per

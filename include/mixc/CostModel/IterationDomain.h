@@ -1,5 +1,4 @@
-//===- IterationDomain.h - What a kernel iterates over, as integer sets -*-
-// C++ -*-===//
+//===- IterationDomain.h - Kernel loops as integer sets ---------*- C++ -*-===//
 //
 // Causal and sliding-window attention do not visit a rectangle of tiles: the
 // (query block, key block) pairs form a triangle or a band, and the chunked

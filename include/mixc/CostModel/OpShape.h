@@ -1,5 +1,4 @@
-//===- OpShape.h - What the cost model knows of a mix op ---------*- C++
-//-*-===//
+//===- OpShape.h - What the cost model knows of an op -----------*- C++ -*-===//
 //
 // The schedule spaces, iteration domains and features are functions of an
 // op's shapes and attributes, not of its IR: this header holds them as plain

@@ -1,5 +1,4 @@
-//===- ScheduleSpace.h - Legal schedules as integer sets ---------*- C++
-//-*-===//
+//===- ScheduleSpace.h - Legal schedules as integer sets --------*- C++ -*-===//
 //
 // The schedule space of a (mix op, kernel template) pair: every assignment of
 // the template's parameters that its kernel builder accepts for that op's
