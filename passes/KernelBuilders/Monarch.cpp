@@ -243,8 +243,16 @@ private:
   /// The physical column of token chunk start `t` (a multiple of 8) in row
   /// `ri` of a u region.
   Value swizzle(Value ri, Value t);
-  /// Stores a pair of u entries (tokens t, t+1 of entry j).
+  /// Stores a pair of u entries (tokens t, t+1 of entry j) into this
+  /// block's u.
   void storeU(Value j, Value t, Value pair);
+  /// Stores 8 tokens (t .. t+7, 4 words) of u entry j into the u of the
+  /// block of the cluster that owns it.
+  void storeUChunk(Value j, Value t, ArrayRef<Value> words);
+  /// The words of 4 accumulator rows of 8 tokens, one pair of tokens per
+  /// lane of a quad (words[v] holds tokens 2 tq, 2 tq + 1 of row v),
+  /// transposed: lane tq gets the 4 words (8 tokens) of row tq.
+  SmallVector<Value> transposeQuad(ArrayRef<Value> words);
   void clusterBarrier();
 
   const MonarchPlan &p;
@@ -485,32 +493,59 @@ void MonarchKernelBuilder::storeU(Value j, Value t, Value pair) {
   Value local = e.rem(lb, p.lLocal);
   Value index = e.add(e.add(e.mul(local, p.regionPitch), e.mul(ri, p.tokens)),
                       e.add(swizzle(ri, t), e.rem(t, 8)));
-  if (p.cluster == 1) {
-    Value u = sharedView(b, shared, e.index(p.uOffset),
-                         {p.lLocal * p.regionPitch}, p.elementType);
-    vector::StoreOp::create(b, pair, u, ValueRange{index},
-                            /*nontemporal=*/false, llvm::MaybeAlign(4));
-    return;
-  }
-  // The entry belongs to the block that owns lb: its shared-memory window
-  // address from ours (mapa), then a 4-byte store into it.
+  Value u = sharedView(b, shared, e.index(p.uOffset),
+                       {p.lLocal * p.regionPitch}, p.elementType);
+  vector::StoreOp::create(b, pair, u, ValueRange{index},
+                          /*nontemporal=*/false, llvm::MaybeAlign(4));
+}
+
+void MonarchKernelBuilder::storeUChunk(Value j, Value t,
+                                       ArrayRef<Value> words) {
+  Value lb = e.rem(j, p.l);
+  Value ri = e.div(j, p.l);
+  Value index = e.add(
+      e.add(e.mul(e.rem(lb, p.lLocal), p.regionPitch), e.mul(ri, p.tokens)),
+      swizzle(ri, t));
+  // The owner's shared-memory window address from ours (mapa), then one
+  // 16-byte store: a quad of lanes writes 64 contiguous bytes, whole 32-byte
+  // sectors of the SM-to-SM network.
   Type i32 = b.getI32Type();
   Value owner = arith::IndexCastOp::create(b, i32, e.div(lb, p.lLocal));
   Value address = arith::IndexCastOp::create(
       b, i32,
       e.add(sharedAddress, e.add(e.mul(index, p.elementBytes()), p.uOffset)));
-  Value word = vector::ExtractOp::create(
-      b,
-      vector::BitCastOp::create(b, VectorType::get({1}, i32), pair).getResult(),
-      ArrayRef<int64_t>{0});
+  SmallVector<Value> operands = {address, owner};
+  llvm::append_range(operands, words);
   LLVM::InlineAsmOp::create(
-      b, TypeRange{}, ValueRange{address, owner, word},
+      b, TypeRange{}, operands,
       "{\n.reg .b32 remote;\nmapa.shared::cluster.u32 remote, $0, $1;\n"
-      "st.shared::cluster.b32 [remote], $2;\n}",
-      "r,r,r,~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
-      LLVM::tailcallkind::TailCallKind::None,
+      "st.shared::cluster.v4.b32 [remote], {$2, $3, $4, $5};\n}",
+      "r,r,r,r,r,r,~{memory}", /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
       LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
       ArrayAttr());
+}
+
+SmallVector<Value> MonarchKernelBuilder::transposeQuad(ArrayRef<Value> words) {
+  // Round r: lane tq reads lane tq ^ r, which sends its word of row tq
+  // (its words[tq ^ r]); the received word is tokens of pair tq ^ r.
+  auto pick = [&](Value index, ArrayRef<Value> values) {
+    Value result = values[0];
+    for (int64_t i = 1; i < 4; ++i)
+      result = e.select(e.eq(index, e.index(i)), values[i], result);
+    return result;
+  };
+  SmallVector<Value> result(4, pick(quad, words));
+  for (int64_t i = 0; i < 4; ++i)
+    result[i] = e.select(e.eq(quad, e.index(i)), result[i],
+                         arith::ConstantOp::create(b, b.getI32IntegerAttr(0)));
+  for (int64_t round = 1; round < 4; ++round) {
+    Value partner = arith::XOrIOp::create(b, quad, e.index(round));
+    Value received = e.shuffleXor(pick(partner, words), round);
+    for (int64_t i = 0; i < 4; ++i)
+      result[i] = e.select(e.eq(partner, e.index(i)), received, result[i]);
+  }
+  return result;
 }
 
 void MonarchKernelBuilder::clusterBarrier() {
@@ -553,16 +588,42 @@ void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
     Value kb = e.add(e.add(kbBase, e.mul(localStep, t.blocksPerStep)), block);
     Value qi0 = e.add(e.mul(mGroup, 16 * t.mTiles), group);
     VectorType pairType = VectorType::get({2}, p.elementType);
+    int64_t nTiles = 2 * t.nPairs;
+    SmallVector<Value> words; // [mi][half][nt]
     for (int64_t mi = 0; mi < t.mTiles; ++mi) {
       for (int64_t half = 0; half < 2; ++half) {
         Value j = e.add(e.mul(kb, p.q), e.add(qi0, 16 * mi + 8 * half));
-        for (int64_t nt = 0; nt < 2 * t.nPairs; ++nt) {
-          Value token = e.add(token0, e.add(e.mul(quad, 2), 8 * nt));
-          Value values = vector::ExtractOp::create(
-              b, acc[mi * 2 * t.nPairs + nt], ArrayRef<int64_t>{half});
-          storeU(j, token, arith::TruncFOp::create(b, pairType, values));
+        for (int64_t nt = 0; nt < nTiles; ++nt) {
+          Value values = vector::ExtractOp::create(b, acc[mi * nTiles + nt],
+                                                   ArrayRef<int64_t>{half});
+          Value pair = arith::TruncFOp::create(b, pairType, values);
+          if (p.cluster == 1) {
+            Value token = e.add(token0, e.add(e.mul(quad, 2), 8 * nt));
+            storeU(j, token, pair);
+            continue;
+          }
+          words.push_back(vector::ExtractOp::create(
+              b,
+              vector::BitCastOp::create(b, VectorType::get({1}, b.getI32Type()),
+                                        pair)
+                  .getResult(),
+              ArrayRef<int64_t>{0}));
         }
       }
+    }
+    // Into other blocks: 16-byte stores of 8 tokens, each quad of lanes
+    // transposing 4 of its rows of 8 tokens (consecutive nt, or both halves
+    // when a task has 2).
+    for (size_t first = 0; first < words.size(); first += 4) {
+      SmallVector<Value> chunk =
+          transposeQuad(ArrayRef<Value>(words).slice(first, 4));
+      Value row = e.add(quad, static_cast<int64_t>(first));
+      Value nt = e.rem(row, nTiles);
+      Value half = e.rem(e.div(row, nTiles), 2);
+      Value mi = e.div(row, 2 * nTiles);
+      Value qi = e.add(qi0, e.add(e.mul(mi, 16), e.mul(half, 8)));
+      storeUChunk(e.add(e.mul(kb, p.q), qi), e.add(token0, e.mul(nt, 8)),
+                  chunk);
     }
   });
 }

@@ -25,7 +25,8 @@
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<256x40xbf16
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<32x264xbf16
 // CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// CHECK: mapa.shared::cluster.u32 remote, $0, $1;\0Ast.shared::cluster.b32 [remote], $2;
+// CHECK: gpu.shuffle xor
+// CHECK: mapa.shared::cluster.u32 remote, $0, $1;\0Ast.shared::cluster.v4.b32 [remote], {$2, $3, $4, $5};
 // CHECK: barrier.cluster.arrive.aligned
 // CHECK: scf.for
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true} : memref<32x32xbf16

@@ -16,7 +16,8 @@
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // PTX-DAG: mapa.shared::cluster.u32 remote,
-// PTX-DAG: st.shared::cluster.b32 [remote],
+// PTX-DAG: shfl.sync.bfly.b32
+// PTX-DAG: st.shared::cluster.v4.b32 [remote],
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 // PTX-DAG: st.global.v4.b32
 
