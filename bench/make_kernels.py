@@ -135,7 +135,62 @@ def ssd_cases():
 
 def monarch_cases():
     """(name, MLIR) of every Monarch case."""
-    return []
+    def mlir(shape, first, second, dtype="bf16", out=None, schedule=None):
+        (k, q, p), (l, s, r) = first, second
+        x = f"tensor<{'x'.join(map(str, shape))}x{dtype}>"
+        y = f"tensor<{'x'.join(map(str, shape[:-1] + [l * s]))}x{out or dtype}>"
+        f1, f2 = f"tensor<{k}x{q}x{p}x{dtype}>", f"tensor<{l}x{s}x{r}x{dtype}>"
+        attr = ""
+        if schedule:
+            params = ", ".join(f"{n} = {v}" for n, v in schedule.items())
+            attr = f" {{schedule = #mix.schedule<monarch.fused, {{{params}}}>}}"
+        return (f"func.func @f(%x: {x}, %f1: {f1}, %f2: {f2}) -> {y} {{\n"
+                f"  %y = mix.monarch %x, %f1, %f2{attr} : ({x}, {f1}, {f2}) -> {y}\n"
+                f"  return %y : {y}\n}}\n")
+
+    def square(m):
+        return (m, m, m), (m, m, m)
+
+    def sched(text):
+        # "b64-c8-s3-w4-t16" -> block_tokens 64, cluster 8, stages 3, warps 4, tiles 16.
+        names = {"b": "block_tokens", "c": "cluster", "s": "stages", "w": "warps", "t": "tiles"}
+        return {names[part[0]]: int(part[1:]) for part in text.split("-")}
+
+    # Alternative schedules at n = 4096 (benchmarked, and checked at odd rows):
+    # no cluster, and the two fastest of the 2026-11-23 sweep on the H100
+    # (bench/results/2026-11-23-h100-monarch.md).
+    n4096_schedules = ["b16-c1-s3", "b32-c4-s3-t2", "b64-c8-s3-t1", "b64-c8"]
+    # Odd row counts, f16, f32 result, non-square factors (k != l, p != q),
+    # x of rank 1, 3 and 4, and every value of every schedule parameter.
+    yield "check-n1024-rows1000", mlir([1000, 1024], *square(32))
+    yield "check-n1024-f16", mlir([333, 1024], *square(32), dtype="f16")
+    yield "check-n1024-f32-result", mlir([200, 1024], *square(32), out="f32")
+    yield "check-n1024-3d", mlir([3, 250, 1024], *square(32))
+    yield "check-n1024-b256-c8-t8", mlir([600, 1024], *square(32), schedule=sched("b256-c8-t8"))
+    yield "check-n256-4d-b16-c4-t1", mlir([2, 3, 77, 256], *square(16), schedule=sched("b16-c4-t1"))
+    yield "check-nonsquare", mlir([1000, 512], (8, 32, 64), (16, 32, 16))
+    yield "check-nonsquare-b64-c8-s3-w4", mlir([1000, 512], (8, 32, 64), (16, 32, 16),
+                                               schedule=sched("b64-c8-s3-w4"))
+    yield "check-nonsquare-f16-b16-c1-s1-t2", mlir([77, 512], (8, 32, 64), (16, 32, 16),
+                                                   dtype="f16", schedule=sched("b16-c1-s1-t2"))
+    yield "check-n4096-rank1-b16-c1", mlir([4096], *square(64), schedule=sched("b16-c1"))
+    for name in n4096_schedules + ["b16-c1-s1-w4-t1", "b64-c4-s3", "b64-c8-t16", "b128-c8"]:
+        yield f"check-n4096-rows77-{name}", mlir([77, 4096], *square(64), schedule=sched(name))
+    yield "check-n4096-rows1000", mlir([1000, 4096], *square(64))
+    yield "check-n16384-rows50-b16-c8-s3", mlir([50, 16384], *square(128),
+                                                schedule=sched("b16-c8-s3"))
+    # ANCHORS.md: 16384 tokens, n = m^2, bf16; the default schedule, then
+    # alternatives. n = 16384 needs a cluster of 4 or 8 (u is 32 KiB a token):
+    # the default (32 tokens, cluster 2) asks for 621072 bytes of shared
+    # memory and is refused with that message.
+    yield "bench-n1024", mlir([16384, 1024], *square(32))
+    yield "bench-n4096", mlir([16384, 4096], *square(64))
+    yield "bench-n16384-b16-c8-s3", mlir([16384, 16384], *square(128),
+                                         schedule=sched("b16-c8-s3"))
+    for name in n4096_schedules:
+        yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
+    for name in ["b32-c1-t1", "b64-c2-s3"]:
+        yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
 
 
 SETS = {"attention": attention_cases, "ssd": ssd_cases, "monarch": monarch_cases}
