@@ -89,7 +89,7 @@ def mixc_bench_table(records):
     for r in records:
         case = os.path.basename(os.path.dirname(r["manifest"])).removeprefix("bench-")
         lines.append(f"| {case} | {r['time_ms']:.4f} | {r['tflops']:.1f} | {r['gbps']:.0f} | "
-                     f"{r['status']} ({r['check']}) | {r['error']:.1e} |")
+                     f"{r['status']} ({r['check']}) | {r['error'] if r['error'] is not None else float('nan'):.1e} |")
     return "\n".join(lines)
 
 

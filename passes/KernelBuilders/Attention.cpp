@@ -6,12 +6,13 @@
 // fragments. Key/value tiles of `block_n` rows stream through a `stages`-deep
 // cp.async ring in shared memory. Per tile, S = Q K^T runs on the tensor
 // cores (mma.sync m16n8k16, f32 accumulation), the online softmax keeps the
-// running row max m and sum l in registers (in the log2 domain: s' = s *
-// scale * log2 e, p = 2^(s' - m)), and O += P V reuses the S accumulators as
+// running row max m of the raw scores and the sum l in registers (in the
+// log2 domain with k = scale * log2 e: p = 2^(s k - m k), one FFMA and one
+// ex2 per score), and O += P V reuses the S accumulators as
 // the A fragments of P. Masks (causal, sliding window, the sequence end) are
 // applied only on tiles that cross them; tiles entirely outside the causal
 // or window range are never visited. The epilogue divides by l and writes O
-// (and lse = ln 2 (m + log2 l)) straight from registers.
+// (and lse = ln 2 (m k + log2 l)) straight from registers.
 //
 // Shared memory: one dynamic block, [Q | K stages | V stages], rows padded by
 // 16 bytes so that the eight row addresses of an ldmatrix hit distinct banks.
@@ -50,6 +51,10 @@ struct AttentionPlan {
   int64_t queryHeads, groupSize; // Hq, Hq / Hkv
   Type elementType;
   double scaleLog2; // scale * log2(e)
+  /// The factor that the softmax applies to the raw scores: scaleLog2 when it
+  /// is positive (then max(s) scales with s and s * k - m * k is one FFMA per
+  /// score), else 1 with the scores scaled first.
+  double softmaxFactor() const { return scaleLog2 > 0 ? scaleLog2 : 1.0; }
   bool causal, hasLse;
   std::optional<int64_t> windowLeft, windowRight;
   int64_t qOffset, kOffset, vOffset, sharedBytes;
@@ -218,9 +223,11 @@ SmallVector<Value> AttentionKernelBuilder::scaleAndMask(ArrayRef<Value> scores,
   for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
     for (int64_t nt = 0; nt < nTiles(); ++nt) {
       Value tileValue = scores[rt * nTiles() + nt];
-      Value scaled = arith::MulFOp::create(
-          b, tileValue,
-          vector::BroadcastOp::create(b, tileValue.getType(), scale));
+      Value scaled = tileValue;
+      if (p.softmaxFactor() == 1.0)
+        scaled = arith::MulFOp::create(
+            b, tileValue,
+            vector::BroadcastOp::create(b, tileValue.getType(), scale));
       if (!masked) {
         result.push_back(scaled);
         continue;
@@ -315,6 +322,8 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   SmallVector<Value> next(state.begin(), state.end());
   Value negInf = e.f32(-std::numeric_limits<double>::infinity());
   Value zero = e.f32(0.0);
+  // m is kept in score units; 2^(s k - m k) with k = softmaxFactor().
+  Value factor = e.f32(p.softmaxFactor());
   for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
     for (int64_t half = 0; half < 2; ++half) {
       auto element = [&](int64_t nt, int64_t c) -> Value {
@@ -334,13 +343,14 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
       Value newMax = e.fmax(oldMax, rowMax);
       // A row with every key masked so far keeps m = -inf; subtract 0 then
       // so that 2^(s - m) stays 0 rather than NaN.
-      Value base = e.select(e.feq(newMax, negInf), zero, newMax);
-      Value correction = e.exp2(e.fsub(oldMax, base));
+      Value base =
+          e.select(e.feq(newMax, negInf), zero, e.fmul(newMax, factor));
+      Value correction = e.exp2(e.fsub(e.fmul(oldMax, factor), base));
       next[p.rowTilesPerWarp * oTiles() + row] = newMax;
       Value rowSum = zero;
       for (int64_t nt = 0; nt < nTiles(); ++nt) {
         for (int64_t c = 0; c < 2; ++c) {
-          Value prob = e.exp2(e.fsub(element(nt, c), base));
+          Value prob = e.exp2(e.fsub(e.fmul(element(nt, c), factor), base));
           rowSum = e.fadd(rowSum, prob);
           Value &tileValue = s[rt * nTiles() + nt];
           // Written back in place: element() of later columns reads other
@@ -426,7 +436,9 @@ void AttentionKernelBuilder::epilogue(ArrayRef<Value> state) {
       }
       if (lse) {
         Value max = state[p.rowTilesPerWarp * oTiles() + row];
-        Value logSum = e.fmul(e.fadd(max, e.log2(sum)), e.f32(std::log(2.0)));
+        Value logSum =
+            e.fmul(e.fadd(e.fmul(max, e.f32(p.softmaxFactor())), e.log2(sum)),
+                   e.f32(std::log(2.0)));
         Value result = e.select(any, logSum, negInf);
         auto first = scf::IfOp::create(b, e.eq(quad, e.index(0)), false);
         OpBuilder::InsertionGuard inner(b);
@@ -576,6 +588,18 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
   }
   gpu::GPUFuncOp kernel = createKernel(b, module, name, argTypes);
   AttentionKernelBuilder(p, b, kernel).build();
+  // Two blocks per SM when their shared memory fits and the fragments they
+  // keep live (Q, O, S: 4 registers per 16x16 / 16x8 tile pair) leave room
+  // under 128 registers; ptxas is then held to that. Otherwise one block of
+  // up to 255 registers.
+  int64_t fragmentRegisters =
+      p.rowTilesPerWarp *
+      (p.headDim / mma::kK * 4 + p.valueDim / mma::kN * 4 + p.blockN / 2);
+  bool twoFit =
+      2 * (p.sharedBytes + kStaticSharedBytes + kReservedSharedBytesPerBlock) <=
+      kSharedBytesPerSM;
+  setOccupancyHints(kernel, p.threads(),
+                    twoFit && fragmentRegisters <= 80 ? 2 : 1);
 
   LaunchConfig config;
   config.blockThreads = p.threads();

@@ -106,14 +106,20 @@ Value Emitter::orI(Value lhs, Value rhs) {
 Value Emitter::select(Value cond, Value lhs, Value rhs) {
   return arith::SelectOp::create(b, cond, lhs, rhs);
 }
+// `contract`: a product feeding a sum may become one FFMA (what nvcc does by
+// default); without it the PTX says mul.rn / add.rn and ptxas keeps them apart.
+static arith::FastMathFlagsAttr contract(ImplicitLocOpBuilder &b) {
+  return arith::FastMathFlagsAttr::get(b.getContext(),
+                                       arith::FastMathFlags::contract);
+}
 Value Emitter::fadd(Value lhs, Value rhs) {
-  return arith::AddFOp::create(b, lhs, rhs);
+  return arith::AddFOp::create(b, lhs, rhs, contract(b));
 }
 Value Emitter::fsub(Value lhs, Value rhs) {
-  return arith::SubFOp::create(b, lhs, rhs);
+  return arith::SubFOp::create(b, lhs, rhs, contract(b));
 }
 Value Emitter::fmul(Value lhs, Value rhs) {
-  return arith::MulFOp::create(b, lhs, rhs);
+  return arith::MulFOp::create(b, lhs, rhs, contract(b));
 }
 Value Emitter::fdiv(Value lhs, Value rhs) {
   return arith::DivFOp::create(b, lhs, rhs);
@@ -195,6 +201,18 @@ Value kernels::sharedView(ImplicitLocOpBuilder &b, Value base, Value byteOffset,
   auto type =
       MemRefType::get(shape, elementType, MemRefLayoutAttrInterface(), space);
   return memref::ViewOp::create(b, type, base, byteOffset, ValueRange{});
+}
+
+void kernels::setOccupancyHints(gpu::GPUFuncOp kernel, int64_t threads,
+                                int64_t minBlocksPerSM) {
+  // Only with a register cap to derive: on the H100 a .maxntid alone made
+  // ptxas schedule the hd128 attention kernel 12% slower (2026-11-23).
+  if (minBlocksPerSM <= 1)
+    return;
+  Builder b(kernel.getContext());
+  kernel.setKnownBlockSizeAttr(
+      b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
+  kernel->setAttr("nvvm.minctasm", b.getI32IntegerAttr(minBlocksPerSM));
 }
 
 void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,

@@ -65,6 +65,10 @@ private:
   int64_t end = 0;
 };
 
+/// Shared memory per SM on sm_90 (228 KiB), and what the driver reserves of
+/// it per block (1 KiB).
+constexpr int64_t kSharedBytesPerSM = 228 * 1024;
+constexpr int64_t kReservedSharedBytesPerBlock = 1024;
 /// The per-block shared memory a kernel may ask for on sm_80/sm_90 (227 KiB).
 constexpr int64_t kMaxSharedBytesPerBlock = 227 * 1024;
 /// What the block holds besides the dynamic bytes: LLVM 22 emits the dynamic
@@ -103,6 +107,7 @@ public:
   mlir::Value orI(mlir::Value lhs, mlir::Value rhs);
   mlir::Value select(mlir::Value cond, mlir::Value lhs, mlir::Value rhs);
 
+  /// f32 arithmetic that may contract (a * b + c as one FFMA).
   mlir::Value fadd(mlir::Value lhs, mlir::Value rhs);
   mlir::Value fsub(mlir::Value lhs, mlir::Value rhs);
   mlir::Value fmul(mlir::Value lhs, mlir::Value rhs);
@@ -147,6 +152,12 @@ mlir::gpu::GPUFuncOp createKernel(mlir::ImplicitLocOpBuilder &b,
 mlir::Value sharedView(mlir::ImplicitLocOpBuilder &b, mlir::Value base,
                        mlir::Value byteOffset, llvm::ArrayRef<int64_t> shape,
                        mlir::Type elementType);
+
+/// When `minBlocksPerSM` > 1, tells the backend the block size
+/// (`known_block_size`, PTX .maxntid) and how many blocks must fit on one SM
+/// (`nvvm.minctasm`, PTX .minnctapersm): ptxas then caps the registers.
+void setOccupancyHints(mlir::gpu::GPUFuncOp kernel, int64_t threads,
+                       int64_t minBlocksPerSM);
 
 /// Records how to launch `kernel` and what it computes (for the manifest and
 /// mixc-bench's reference check) as its `mix.launch` attribute:

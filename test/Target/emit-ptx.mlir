@@ -3,6 +3,8 @@
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // PTX: .target sm_90a
 // PTX: .entry attention_0(
+// PTX: .maxntid 256, 1, 1
+// PTX: .minnctapersm 2
 // LLVM 22 emits the dynamic shared block as one (demoted) 1-byte symbol; every
 // buffer is an offset from it, so the block's window covers them all.
 // PTX-DAG: .shared .align 16 .b8 __dynamic_shmem__0;
@@ -14,7 +16,10 @@
 // PTX-DAG: ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16
 
 // RUN: rm -rf %t && mixc %s -o %t | FileCheck %s --check-prefix=LOG
-// LOG: attention_0: mix_kernels.cubin, 55296 B shared, {{[0-9]+}} registers, 0 B spilled
+// Two blocks per SM fit (hd 64: ~80 fragment registers, 54 KiB shared), so
+// ptxas is held to 128 registers, at the price of a few spilled bytes that
+// measured faster than one block of 134 registers on the H100.
+// LOG: attention_0: mix_kernels.cubin, 55296 B shared, {{[0-9]+}} registers, {{[0-9]+}} B spilled
 // RUN: test -s %t/mix_kernels.cubin && FileCheck %s --check-prefix=MANIFEST < %t/attention_0.json
 // MANIFEST: "abi": "memref",
 // MANIFEST: "arch": "sm_90a",
