@@ -93,7 +93,28 @@ def mixc_bench_table(records):
     return "\n".join(lines)
 
 
-TABLES = {"attention": attention_table, "ssd": ssd_table}
+def monarch_table(info):
+    lines = [f"% copy = (bytes(x) + bytes(y)) / time over the copy bandwidth measured in "
+             f"the same run ({info.get('copy_gbps', float('nan')):.0f} GB/s)\n",
+             "| case | n | schedule | mixc ms | mixc % copy | × bmm | torch.bmm ms | "
+             "torch.compile ms | dense x·W ms |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in info["rows"]:
+        mixc = row["mixc"]
+        params = row["schedule"]["params"]
+        schedule = ", ".join(f"{k} {v}" for k, v in sorted(params.items()))
+
+        def ms(label):
+            cell = row.get(label, {})
+            return f"{cell['ms']:.3f}" + ("" if cell.get("ok") else " BAD") if "ms" in cell else "n/a"
+        lines.append(f"| {row['case'].removeprefix('bench-')} | {row['n']} | {schedule} | "
+                     f"{ms('mixc')} | {mixc.get('copy_pct', float('nan')):.0f}% | "
+                     f"{mixc.get('vs_bmm', float('nan')):.1f} | {ms('torch-bmm')} | "
+                     f"{ms('torch-compile')} | {ms('dense')} |")
+    return "\n".join(lines)
+
+
+TABLES = {"attention": attention_table, "ssd": ssd_table, "monarch": monarch_table}
 
 
 def main():
