@@ -273,6 +273,14 @@ llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
                                  4 * op.headDim / 16 + 4) +
                      blockN / 4 + op.valueDim / 4 + 24;
   int64_t registers = std::min<int64_t>(255, estimate);
+  // The builder asks for two blocks per SM (nvvm.minctasm) when their shared
+  // memory fits and the fragments they keep live stay under 80 registers;
+  // ptxas then holds each thread to half the register file per block.
+  int64_t liveFragments =
+      rowTiles * (op.headDim / 16 * 4 + op.valueDim / 8 * 4 + blockN / 2);
+  if (liveFragments <= 80 &&
+      2 * (shared + 16 + kReservedSharedPerBlock) <= kSharedBytesPerSM)
+    registers = std::min(registers, kRegistersPerSM / (2 * 32 * warps) / 8 * 8);
   if (compiled && compiled->registers)
     registers = *compiled->registers;
   fillOccupancy(f, 32 * warps, registers, shared + 16);
