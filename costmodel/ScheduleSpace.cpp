@@ -402,136 +402,19 @@ std::string ScheduleSpace::format(llvm::ArrayRef<int64_t> point) const {
 }
 
 //===----------------------------------------------------------------------===//
-// monarch.fused's plan (Monarch.cpp)
+// monarch.fused's plan: the builder's own search (mixc/Passes/KernelLayouts.h)
 //===----------------------------------------------------------------------===//
-
-namespace {
-
-llvm::SmallVector<int64_t> divisorsOf(int64_t value) {
-  llvm::SmallVector<int64_t> result;
-  for (int64_t d = 1; d <= value; ++d)
-    if (value % d == 0)
-      result.push_back(d);
-  return result;
-}
-
-/// chooseTiling's blocks per ring step for `blocks` [m x n] products over
-/// `warps` warps, at most `maxBlocks` per step: tilings that give every
-/// warp the same number of tasks first, then the most MMAs per fragment
-/// load (2 mTiles nPairs / (mTiles + nPairs)), then fewer blocks.
-int64_t monarchBlocksPerStep(int64_t blocks, int64_t m, int64_t n,
-                             int64_t warps, int64_t maxBlocks) {
-  constexpr int64_t maxAccTiles = 16;
-  int64_t bestBlocks = 1;
-  double bestScore = -1;
-  bool bestEven = false;
-  for (int64_t g : divisorsOf(blocks)) {
-    if (g > maxBlocks && g != 1)
-      break;
-    for (int64_t mw : divisorsOf(m / 16)) {
-      for (int64_t nw : divisorsOf(n / 16)) {
-        if (mw * nw * 2 > maxAccTiles)
-          continue;
-        int64_t tasks = g * (m / 16 / mw) * (n / 16 / nw);
-        bool even = tasks % warps == 0;
-        double score = 2.0 * mw * nw / (mw + nw);
-        if (!even)
-          score *= static_cast<double>(tasks) /
-                   (warps * ((tasks + warps - 1) / warps));
-        if ((even && !bestEven) ||
-            (even == bestEven && score > bestScore + 1e-9)) {
-          bestBlocks = g;
-          bestScore = score;
-          bestEven = even;
-        }
-      }
-    }
-  }
-  return bestBlocks;
-}
-
-/// chooseStagingPitch: the staging row pitch (elements, >= `minimum`, whole
-/// 4-byte words) with the fewest bank conflicts for one warp's stores.
-int64_t monarchStagingPitch(int64_t minimum, int64_t group,
-                            int64_t elementBytes) {
-  int64_t perWord = 4 / elementBytes;
-  int64_t start = (minimum + perWord - 1) / perWord * perWord;
-  int64_t bestPitch = start, bestConflicts = 33;
-  for (int64_t pitch = start; pitch < start + 32 * perWord; pitch += perWord) {
-    int64_t conflicts = 0;
-    for (int64_t bank = 0; bank < 32; ++bank) {
-      llvm::SmallVector<int64_t> words;
-      for (int64_t lane = 0; lane < 32; ++lane) {
-        int64_t offset = (lane / 4) * pitch + 2 * (lane % 4) * group;
-        int64_t word = offset * elementBytes / 4;
-        if (word % 32 == bank && !llvm::is_contained(words, word))
-          words.push_back(word);
-      }
-      conflicts = std::max<int64_t>(conflicts, words.size());
-    }
-    if (conflicts < bestConflicts) {
-      bestConflicts = conflicts;
-      bestPitch = pitch;
-    }
-  }
-  return bestPitch;
-}
-
-} // namespace
 
 std::optional<int64_t>
 mixc::costmodel::monarchFusedSharedBytes(const MonarchShape &op, int64_t tokens,
                                          int64_t warps, int64_t stages,
                                          int64_t cluster) {
-  if (op.firstBlocks % cluster != 0 || op.secondBlocks % cluster != 0)
+  std::optional<kernels::MonarchLayout> layout = kernels::planMonarchLayout(
+      op.firstBlocks, op.firstOut, op.firstIn, op.secondBlocks, op.secondOut,
+      op.secondIn, tokens, warps, stages, cluster, op.outputElementBytes);
+  if (!layout)
     return std::nullopt;
-  constexpr int64_t rowPad = 8, bytes = 2;
-  int64_t q = op.firstOut, p = op.firstIn, s = op.secondOut, r = op.secondIn;
-  int64_t resultBytes = op.outputElementBytes;
-  int64_t kLocal = op.firstBlocks / cluster, lLocal = op.secondBlocks / cluster;
-  auto alignUp = [](int64_t value) { return (value + 127) / 128 * 128; };
-  // u: one [r][T] region per local second-factor block, 16 bytes apart.
-  int64_t uBytes = lLocal * (r * tokens + rowPad) * bytes;
-  auto firstSlotBytes = [&](int64_t blocks) {
-    return alignUp(blocks * q * (p + rowPad) * bytes) +
-           tokens * (blocks * p + rowPad) * bytes;
-  };
-  auto secondSlotBytes = [&](int64_t blocks) {
-    return blocks * s * (r + rowPad) * bytes;
-  };
-  auto stagingBytesFor = [&](int64_t group) {
-    return tokens * monarchStagingPitch(s * group, group, resultBytes) *
-           resultBytes;
-  };
-  // The staging group: the largest divisor of the local block count up to 8
-  // that leaves room for the ring's smallest slots.
-  int64_t available =
-      kMaxSharedBytesPerBlock - kStaticSharedBytes - uBytes - 3 * 128;
-  int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
-  int64_t group = 1;
-  for (int64_t g : divisorsOf(lLocal))
-    if (g <= 8 &&
-        (g == 1 || stagingBytesFor(g) + stages * minSlot <= available))
-      group = g;
-  int64_t stagingBytes = stagingBytesFor(group);
-  // The ring's slots get what u and the staging buffer leave.
-  int64_t perSlot = (available - stagingBytes) / stages;
-  int64_t maxFirst = 1, maxSecond = 1;
-  for (int64_t g : divisorsOf(kLocal))
-    if (firstSlotBytes(g) <= perSlot)
-      maxFirst = g;
-  for (int64_t g : divisorsOf(group))
-    if (secondSlotBytes(g) <= perSlot)
-      maxSecond = g;
-  int64_t firstBlocks =
-      monarchBlocksPerStep(kLocal, q, tokens, warps, maxFirst);
-  int64_t secondBlocks =
-      monarchBlocksPerStep(group, tokens, s, warps, maxSecond);
-  int64_t slotBytes = alignUp(
-      std::max(firstSlotBytes(firstBlocks), secondSlotBytes(secondBlocks)));
-  // [u | ring | staging], each 128-byte aligned.
-  int64_t end = alignUp(uBytes) + stages * slotBytes;
-  return alignUp(end) + stagingBytes;
+  return layout->sharedBytes;
 }
 
 std::vector<IntegerPoint>

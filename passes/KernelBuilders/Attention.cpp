@@ -38,11 +38,6 @@ namespace mma = mixc::kernels::mma_sync;
 
 namespace {
 
-/// Elements per 16-byte cp.async chunk of a 2-byte type.
-constexpr int64_t kChunkElements = 8;
-/// Row padding in elements (16 bytes): conflict-free ldmatrix.
-constexpr int64_t kRowPad = 8;
-
 /// Everything the kernel's shape depends on, fixed at build time.
 struct AttentionPlan {
   int64_t blockM, blockN, warps, stages;

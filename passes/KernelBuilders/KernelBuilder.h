@@ -13,6 +13,7 @@
 #define MIXC_PASSES_KERNELBUILDERS_KERNELBUILDER_H
 
 #include "mixc/Dialect/Mix/MixOps.h"
+#include "mixc/Passes/KernelLayouts.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -64,17 +65,6 @@ private:
   llvm::SmallVector<SharedBuffer> list;
   int64_t end = 0;
 };
-
-/// Shared memory per SM on sm_90 (228 KiB), and what the driver reserves of
-/// it per block (1 KiB).
-constexpr int64_t kSharedBytesPerSM = 228 * 1024;
-constexpr int64_t kReservedSharedBytesPerBlock = 1024;
-/// The per-block shared memory a kernel may ask for on sm_80/sm_90 (227 KiB).
-constexpr int64_t kMaxSharedBytesPerBlock = 227 * 1024;
-/// What the block holds besides the dynamic bytes: LLVM 22 emits the dynamic
-/// base as a 16-byte-aligned static `.shared` symbol, and the dynamic
-/// allocation comes after the static one.
-constexpr int64_t kStaticSharedBytes = 16;
 
 /// Index and f32 arithmetic with short names, for per-thread kernel code.
 /// Index values are signed.

@@ -69,121 +69,22 @@ namespace mma = mixc::kernels::mma_sync;
 
 namespace {
 
-/// Row padding of the ring's tiles in elements (16 bytes): conflict-free
-/// ldmatrix.
-constexpr int64_t kRowPad = 8;
-/// Elements per 16-byte cp.async chunk.
-constexpr int64_t kChunkElements = 8;
-/// Accumulator tiles (16x8 f32) one warp task may hold: 64 registers.
-constexpr int64_t kMaxAccTiles = 16;
+/// How one stage's products are cut (mixc/Passes/KernelLayouts.h).
+using StageTiling = MonarchTiling;
 
-/// How one stage's products are cut: a ring step loads `blocksPerStep`
-/// factor blocks; each is an [m x n] += [m x k] [k x n] product, split into
-/// warp tasks of `mTiles` 16-row tiles by `nPairs` 16-column pairs.
-struct StageTiling {
-  int64_t blocksPerStep = 1, mTiles = 1, nPairs = 1;
-  int64_t mGroups = 1, nGroups = 1; // tasks per block along m and n
-  int64_t tasksPerStep = 1, tasksPerWarp = 1, steps = 1, kSteps = 1;
-};
-
-/// Everything the kernel's shape depends on, fixed at build time.
-struct MonarchPlan {
+/// Everything the kernel's shape depends on, fixed at build time: the
+/// shapes and schedule, and the plan that planMonarchLayout derives from
+/// them (tilings, staging, shared layout).
+struct MonarchPlan : MonarchLayout {
   int64_t k, q, p, l, s, r;
   int64_t tokens, warps, stages, cluster, tiles;
-  int64_t kLocal, lLocal; // factor blocks per thread block
-  StageTiling first, second;
-  int64_t group;        // consecutive lb per staging buffer
-  int64_t storeWidth;   // y elements per global store
-  int64_t stagingPitch; // elements per staging row (an odd number of words)
-  int64_t regionPitch;  // elements per u region ([r][T] + pad)
   int64_t xRank;
   Type elementType, resultType;
-  int64_t uOffset, ringOffset, slotBytes, xInSlot, stagingOffset;
-  int64_t sharedBytes;
   int64_t threads() const { return warps * 32; }
   int64_t stepsPerTile() const { return first.steps + second.steps; }
   int64_t elementBytes() const { return 2; }
   int64_t resultBytes() const { return resultType.getIntOrFloatBitWidth() / 8; }
 };
-
-SmallVector<int64_t> divisors(int64_t value) {
-  SmallVector<int64_t> result;
-  for (int64_t d = 1; d <= value; ++d)
-    if (value % d == 0)
-      result.push_back(d);
-  return result;
-}
-
-/// The tiling of `blocks` factor blocks of [m x n] products (K = kDim) over
-/// `warps` warps, at most `maxBlocks` blocks per step. Prefers tilings that
-/// give every warp the same number of tasks, then the most MMAs per ldmatrix
-/// (2 mTiles nPairs / (mTiles + nPairs)), then fewer blocks per step.
-StageTiling chooseTiling(int64_t blocks, int64_t m, int64_t n, int64_t kDim,
-                         int64_t warps, int64_t maxBlocks) {
-  StageTiling best;
-  double bestScore = -1;
-  bool bestEven = false;
-  for (int64_t g : divisors(blocks)) {
-    if (g > maxBlocks && g != 1)
-      break;
-    for (int64_t mw : divisors(m / 16)) {
-      for (int64_t nw : divisors(n / 16)) {
-        if (mw * nw * 2 > kMaxAccTiles)
-          continue;
-        int64_t tasks = g * (m / 16 / mw) * (n / 16 / nw);
-        bool even = tasks % warps == 0;
-        double score = 2.0 * mw * nw / (mw + nw);
-        if (!even)
-          score *= static_cast<double>(tasks) /
-                   (warps * ((tasks + warps - 1) / warps));
-        if ((even && !bestEven) ||
-            (even == bestEven && score > bestScore + 1e-9)) {
-          best.blocksPerStep = g;
-          best.mTiles = mw;
-          best.nPairs = nw;
-          bestScore = score;
-          bestEven = even;
-        }
-      }
-    }
-  }
-  best.mGroups = m / 16 / best.mTiles;
-  best.nGroups = n / 16 / best.nPairs;
-  best.tasksPerStep = best.blocksPerStep * best.mGroups * best.nGroups;
-  best.tasksPerWarp = (best.tasksPerStep + warps - 1) / warps;
-  best.steps = blocks / best.blocksPerStep;
-  best.kSteps = kDim / 16;
-  return best;
-}
-
-/// The staging row pitch (elements, >= `minimum`, a whole number of 4-byte
-/// words) for which the 2-byte or 4-byte stores of one warp's accumulator
-/// elements (rows t = g, columns si = 2 tq: offset t * pitch + si * group)
-/// meet the fewest bank conflicts; an odd number of words is best.
-int64_t chooseStagingPitch(int64_t minimum, int64_t group,
-                           int64_t elementBytes) {
-  int64_t perWord = 4 / elementBytes;
-  int64_t start = (minimum + perWord - 1) / perWord * perWord;
-  int64_t bestPitch = start, bestConflicts = 33;
-  for (int64_t pitch = start; pitch < start + 32 * perWord; pitch += perWord) {
-    int64_t conflicts = 0;
-    for (int64_t bank = 0; bank < 32; ++bank) {
-      SmallVector<int64_t> words;
-      for (int64_t lane = 0; lane < 32; ++lane) {
-        int64_t offset = (lane / 4) * pitch + 2 * (lane % 4) * group;
-        int64_t word = offset * elementBytes / 4;
-        if (word % 32 == bank && !llvm::is_contained(words, word))
-          words.push_back(word);
-      }
-      conflicts = std::max<int64_t>(conflicts, words.size());
-    }
-    if (conflicts < bestConflicts) {
-      bestConflicts = conflicts;
-      bestPitch = pitch;
-    }
-  }
-  return bestPitch;
-}
 
 class MonarchKernelBuilder {
 public:
@@ -853,74 +754,19 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
            << "schedule '" << templateName << "': cluster (" << p.cluster
            << ") must divide the block counts of both factors (k = " << p.k
            << ", l = " << p.l << ")";
-  p.kLocal = p.k / p.cluster;
-  p.lLocal = p.l / p.cluster;
 
-  // u: one [r][T] region per local lb, 16 bytes apart.
-  p.regionPitch = p.r * p.tokens + kRowPad;
-  int64_t uBytes = p.lLocal * p.regionPitch * p.elementBytes();
-  auto firstSlotBytes = [&](int64_t blocks) {
-    int64_t factorBytes = blocks * p.q * (p.p + kRowPad) * p.elementBytes();
-    return (factorBytes + 127) / 128 * 128 +
-           p.tokens * (blocks * p.p + kRowPad) * p.elementBytes();
-  };
-  auto secondSlotBytes = [&](int64_t blocks) {
-    return blocks * p.s * (p.r + kRowPad) * p.elementBytes();
-  };
-  auto stagingBytesFor = [&](int64_t group) {
-    return p.tokens * chooseStagingPitch(p.s * group, group, p.resultBytes()) *
-           p.resultBytes();
-  };
-  // y leaves in groups of consecutive lb that divide the local count: up to
-  // 8 (16 bytes of 2-byte values), fewer when the staging buffer would not
-  // leave room for the ring's smallest slots.
-  int64_t available =
-      kMaxSharedBytesPerBlock - kStaticSharedBytes - uBytes - 3 * 128;
-  int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
-  p.group = 1;
-  for (int64_t g : divisors(p.lLocal))
-    if (g <= 8 &&
-        (g == 1 || stagingBytesFor(g) + p.stages * minSlot <= available))
-      p.group = g;
-  // The store width divides the group and l, so that stores are aligned.
-  p.storeWidth = 16 / p.resultBytes();
-  while (p.group % p.storeWidth || p.l % p.storeWidth)
-    p.storeWidth /= 2;
-  p.stagingPitch = chooseStagingPitch(p.s * p.group, p.group, p.resultBytes());
-  int64_t stagingBytes = stagingBytesFor(p.group);
-
-  // The ring gets what u and the staging buffer leave.
-  int64_t perSlot = (available - stagingBytes) / p.stages;
-  int64_t maxFirst = 1, maxSecond = 1;
-  for (int64_t g : divisors(p.kLocal))
-    if (firstSlotBytes(g) <= perSlot)
-      maxFirst = g;
-  for (int64_t g : divisors(p.group))
-    if (secondSlotBytes(g) <= perSlot)
-      maxSecond = g;
-  p.first = chooseTiling(p.kLocal, p.q, p.tokens, p.p, p.warps, maxFirst);
-  p.second = chooseTiling(p.group, p.tokens, p.s, p.r, p.warps, maxSecond);
-  p.second.steps = p.lLocal / p.second.blocksPerStep;
-
-  SharedMemoryPlan shared;
-  p.uOffset = shared.allocate("u", uBytes);
-  p.xInSlot =
-      (p.first.blocksPerStep * p.q * (p.p + kRowPad) * p.elementBytes() + 127) /
-      128 * 128;
-  p.slotBytes = (std::max(firstSlotBytes(p.first.blocksPerStep),
-                          secondSlotBytes(p.second.blocksPerStep)) +
-                 127) /
-                128 * 128;
-  p.ringOffset = shared.allocate("ring", p.stages * p.slotBytes);
-  p.stagingOffset = shared.allocate("staging", stagingBytes);
-  p.sharedBytes = shared.totalBytes();
-  if (shared.hasOverlap())
-    return op.emitOpError() << "internal error: overlapping shared buffers";
+  // The tilings and the shared layout come from one search that the cost
+  // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
+  std::optional<MonarchLayout> layout =
+      planMonarchLayout(p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps,
+                        p.stages, p.cluster, p.resultBytes());
+  assert(layout && "cluster divides k and l (checked above)");
+  static_cast<MonarchLayout &>(p) = *layout;
   if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
     return op.emitOpError()
            << "schedule '" << templateName << "' needs "
            << p.sharedBytes + kStaticSharedBytes
-           << " bytes of shared memory (u: " << uBytes << " for " << p.tokens
+           << " bytes of shared memory (u: " << p.uBytes << " for " << p.tokens
            << " tokens x " << p.lLocal * p.r
            << " entries per block), more than a block may have ("
            << kMaxSharedBytesPerBlock

@@ -43,10 +43,6 @@ namespace mma = mixc::kernels::mma_sync;
 
 namespace {
 
-/// Elements per 16-byte cp.async chunk of a 2-byte type.
-constexpr int64_t kChunkElements = 8;
-/// Row padding in elements (16 bytes): conflict-free ldmatrix.
-constexpr int64_t kRowPad = 8;
 constexpr double kLog2E = 1.4426950408889634;
 
 /// Everything the kernel's shape depends on, fixed at build time.

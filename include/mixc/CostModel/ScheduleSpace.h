@@ -24,6 +24,7 @@
 
 #include "mixc/CostModel/IntegerSets.h"
 #include "mixc/CostModel/OpShape.h"
+#include "mixc/Passes/KernelLayouts.h"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -36,12 +37,11 @@ struct ScheduleTemplateDecl;
 
 namespace mixc::costmodel {
 
-/// Limits of the GPU the builders plan for (sm_80/sm_90), as
-/// passes/KernelBuilders/KernelBuilder.h states them; the consistency test
-/// (test/unit/ScheduleSpaceTest.cpp) runs the builders to keep them equal.
-constexpr int64_t kMaxSharedBytesPerBlock = 227 * 1024;
-constexpr int64_t kStaticSharedBytes = 16;
-constexpr int64_t kSharedAlignment = 128;
+/// Limits of the GPU the builders plan for (sm_80/sm_90): the builders' own
+/// constants (mixc/Passes/KernelLayouts.h).
+using kernels::kMaxSharedBytesPerBlock;
+using kernels::kSharedAlignment;
+using kernels::kStaticSharedBytes;
 
 /// One convex piece of a schedule space under construction: the template's
 /// parameters as dimensions, the case parameters fixed.

@@ -1,0 +1,75 @@
+//===- KernelLayouts.h - Builder limits and plans without MLIR --*- C++ -*-===//
+//
+// What the GPU kernel builders decide with integer arithmetic alone, shared
+// with the cost model (costmodel/) so that the schedule spaces restate no
+// builder logic: the shared-memory limits of the target, and monarch.fused's
+// plan search (its tiling and shared-memory layout, which depend on a search
+// rather than on affine rules). Plain C++: no MLIR types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIXC_PASSES_KERNELLAYOUTS_H
+#define MIXC_PASSES_KERNELLAYOUTS_H
+
+#include <cstdint>
+#include <optional>
+
+namespace mixc::kernels {
+
+/// The per-block shared memory a kernel may ask for on sm_80/sm_90 (227 KiB).
+constexpr int64_t kMaxSharedBytesPerBlock = 227 * 1024;
+/// What the block holds besides the dynamic bytes: LLVM 22 emits the dynamic
+/// base as a 16-byte-aligned static `.shared` symbol, and the dynamic
+/// allocation comes after the static one.
+constexpr int64_t kStaticSharedBytes = 16;
+/// Shared memory per SM on sm_90 (228 KiB), and what the driver reserves of
+/// it per block (1 KiB).
+constexpr int64_t kSharedBytesPerSM = 228 * 1024;
+constexpr int64_t kReservedSharedBytesPerBlock = 1024;
+/// Alignment of every buffer of a kernel's shared block.
+constexpr int64_t kSharedAlignment = 128;
+/// Elements of a 2-byte type per 16-byte cp.async copy.
+constexpr int64_t kChunkElements = 8;
+/// Row padding of shared tiles in elements of a 2-byte type (16 bytes): the
+/// eight row addresses of an ldmatrix then fall in distinct banks.
+constexpr int64_t kRowPad = 8;
+
+/// How one stage of monarch.fused's products is cut: a ring step loads
+/// `blocksPerStep` factor blocks; each is an [m x n] += [m x k] [k x n]
+/// product, split into warp tasks of `mTiles` 16-row tiles by `nPairs`
+/// 16-column pairs.
+struct MonarchTiling {
+  int64_t blocksPerStep = 1, mTiles = 1, nPairs = 1;
+  int64_t mGroups = 1, nGroups = 1; // tasks per block along m and n
+  int64_t tasksPerStep = 1, tasksPerWarp = 1, steps = 1, kSteps = 1;
+};
+
+/// monarch.fused's plan for factors [k, q, p] and [l, s, r], `tokens` rows
+/// per block, `warps`, `stages` and `cluster` blocks, 2-byte inputs and
+/// `resultBytes`-byte results: the tilings of both products and the layout
+/// [u | ring | staging] of the shared block.
+struct MonarchLayout {
+  int64_t kLocal, lLocal; // factor blocks per thread block
+  MonarchTiling first, second;
+  int64_t group;        // consecutive lb per staging buffer
+  int64_t storeWidth;   // y elements per global store
+  int64_t stagingPitch; // elements per staging row (an odd number of words)
+  int64_t regionPitch;  // elements per u region ([r][T] + pad)
+  int64_t uBytes, slotBytes, xInSlot, stagingBytes;
+  int64_t uOffset, ringOffset, stagingOffset, sharedBytes;
+};
+
+/// Accumulator tiles (16x8 f32) one monarch.fused warp task may hold.
+constexpr int64_t kMonarchMaxAccTiles = 16;
+
+/// The plan, or nullopt when `cluster` does not divide k and l. The layout
+/// may exceed kMaxSharedBytesPerBlock: the caller refuses it.
+std::optional<MonarchLayout> planMonarchLayout(int64_t k, int64_t q, int64_t p,
+                                               int64_t l, int64_t s, int64_t r,
+                                               int64_t tokens, int64_t warps,
+                                               int64_t stages, int64_t cluster,
+                                               int64_t resultBytes);
+
+} // namespace mixc::kernels
+
+#endif // MIXC_PASSES_KERNELLAYOUTS_H

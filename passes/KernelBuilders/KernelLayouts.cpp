@@ -1,0 +1,169 @@
+//===- KernelLayouts.cpp - Builder plans without MLIR ---------------------===//
+//
+// monarch.fused's plan search (see KernelLayouts.h), used by its builder
+// (Monarch.cpp) and by the cost model's schedule space.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mixc/Passes/KernelLayouts.h"
+
+#include <algorithm>
+#include <vector>
+
+using namespace mixc::kernels;
+
+namespace {
+
+std::vector<int64_t> divisors(int64_t value) {
+  std::vector<int64_t> result;
+  for (int64_t d = 1; d <= value; ++d)
+    if (value % d == 0)
+      result.push_back(d);
+  return result;
+}
+
+int64_t alignUp(int64_t value) {
+  return (value + kSharedAlignment - 1) / kSharedAlignment * kSharedAlignment;
+}
+
+/// The tiling of `blocks` factor blocks of [m x n] products (K = kDim) over
+/// `warps` warps, at most `maxBlocks` blocks per step. Prefers tilings that
+/// give every warp the same number of tasks, then the most MMAs per ldmatrix
+/// (2 mTiles nPairs / (mTiles + nPairs)), then fewer blocks per step.
+MonarchTiling chooseTiling(int64_t blocks, int64_t m, int64_t n, int64_t kDim,
+                           int64_t warps, int64_t maxBlocks) {
+  MonarchTiling best;
+  double bestScore = -1;
+  bool bestEven = false;
+  for (int64_t g : divisors(blocks)) {
+    if (g > maxBlocks && g != 1)
+      break;
+    for (int64_t mw : divisors(m / 16)) {
+      for (int64_t nw : divisors(n / 16)) {
+        if (mw * nw * 2 > kMonarchMaxAccTiles)
+          continue;
+        int64_t tasks = g * (m / 16 / mw) * (n / 16 / nw);
+        bool even = tasks % warps == 0;
+        double score = 2.0 * mw * nw / (mw + nw);
+        if (!even)
+          score *= static_cast<double>(tasks) /
+                   (warps * ((tasks + warps - 1) / warps));
+        if ((even && !bestEven) ||
+            (even == bestEven && score > bestScore + 1e-9)) {
+          best.blocksPerStep = g;
+          best.mTiles = mw;
+          best.nPairs = nw;
+          bestScore = score;
+          bestEven = even;
+        }
+      }
+    }
+  }
+  best.mGroups = m / 16 / best.mTiles;
+  best.nGroups = n / 16 / best.nPairs;
+  best.tasksPerStep = best.blocksPerStep * best.mGroups * best.nGroups;
+  best.tasksPerWarp = (best.tasksPerStep + warps - 1) / warps;
+  best.steps = blocks / best.blocksPerStep;
+  best.kSteps = kDim / 16;
+  return best;
+}
+
+/// The staging row pitch (elements, >= `minimum`, a whole number of 4-byte
+/// words) for which the 2-byte or 4-byte stores of one warp's accumulator
+/// elements (rows t = g, columns si = 2 tq: offset t * pitch + si * group)
+/// meet the fewest bank conflicts; an odd number of words is best.
+int64_t chooseStagingPitch(int64_t minimum, int64_t group,
+                           int64_t elementBytes) {
+  int64_t perWord = 4 / elementBytes;
+  int64_t start = (minimum + perWord - 1) / perWord * perWord;
+  int64_t bestPitch = start, bestConflicts = 33;
+  for (int64_t pitch = start; pitch < start + 32 * perWord; pitch += perWord) {
+    int64_t conflicts = 0;
+    for (int64_t bank = 0; bank < 32; ++bank) {
+      std::vector<int64_t> words;
+      for (int64_t lane = 0; lane < 32; ++lane) {
+        int64_t offset = (lane / 4) * pitch + 2 * (lane % 4) * group;
+        int64_t word = offset * elementBytes / 4;
+        if (word % 32 == bank &&
+            std::find(words.begin(), words.end(), word) == words.end())
+          words.push_back(word);
+      }
+      conflicts = std::max<int64_t>(conflicts, words.size());
+    }
+    if (conflicts < bestConflicts) {
+      bestConflicts = conflicts;
+      bestPitch = pitch;
+    }
+  }
+  return bestPitch;
+}
+
+} // namespace
+
+std::optional<MonarchLayout>
+mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
+                                 int64_t s, int64_t r, int64_t tokens,
+                                 int64_t warps, int64_t stages, int64_t cluster,
+                                 int64_t resultBytes) {
+  if (cluster <= 0 || k % cluster || l % cluster)
+    return std::nullopt;
+  constexpr int64_t bytes = 2;
+  MonarchLayout m;
+  m.kLocal = k / cluster;
+  m.lLocal = l / cluster;
+
+  // u: one [r][T] region per local lb, 16 bytes apart.
+  m.regionPitch = r * tokens + kRowPad;
+  m.uBytes = m.lLocal * m.regionPitch * bytes;
+  auto firstSlotBytes = [&](int64_t blocks) {
+    return alignUp(blocks * q * (p + kRowPad) * bytes) +
+           tokens * (blocks * p + kRowPad) * bytes;
+  };
+  auto secondSlotBytes = [&](int64_t blocks) {
+    return blocks * s * (r + kRowPad) * bytes;
+  };
+  auto stagingBytesFor = [&](int64_t group) {
+    return tokens * chooseStagingPitch(s * group, group, resultBytes) *
+           resultBytes;
+  };
+  // y leaves in groups of consecutive lb that divide the local count: up to
+  // 8 (16 bytes of 2-byte values), fewer when the staging buffer would not
+  // leave room for the ring's smallest slots.
+  int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
+                      3 * kSharedAlignment;
+  int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
+  m.group = 1;
+  for (int64_t g : divisors(m.lLocal))
+    if (g <= 8 &&
+        (g == 1 || stagingBytesFor(g) + stages * minSlot <= available))
+      m.group = g;
+  // The store width divides the group and l, so that stores are aligned.
+  m.storeWidth = 16 / resultBytes;
+  while (m.group % m.storeWidth || l % m.storeWidth)
+    m.storeWidth /= 2;
+  m.stagingPitch = chooseStagingPitch(s * m.group, m.group, resultBytes);
+  m.stagingBytes = stagingBytesFor(m.group);
+
+  // The ring gets what u and the staging buffer leave.
+  int64_t perSlot = (available - m.stagingBytes) / stages;
+  int64_t maxFirst = 1, maxSecond = 1;
+  for (int64_t g : divisors(m.kLocal))
+    if (firstSlotBytes(g) <= perSlot)
+      maxFirst = g;
+  for (int64_t g : divisors(m.group))
+    if (secondSlotBytes(g) <= perSlot)
+      maxSecond = g;
+  m.first = chooseTiling(m.kLocal, q, tokens, p, warps, maxFirst);
+  m.second = chooseTiling(m.group, tokens, s, r, warps, maxSecond);
+  m.second.steps = m.lLocal / m.second.blocksPerStep;
+
+  // [u | ring | staging], each at a 128-byte aligned offset.
+  m.xInSlot = alignUp(m.first.blocksPerStep * q * (p + kRowPad) * bytes);
+  m.slotBytes = alignUp(std::max(firstSlotBytes(m.first.blocksPerStep),
+                                 secondSlotBytes(m.second.blocksPerStep)));
+  m.uOffset = 0;
+  m.ringOffset = alignUp(m.uBytes);
+  m.stagingOffset = alignUp(m.ringOffset + stages * m.slotBytes);
+  m.sharedBytes = m.stagingOffset + m.stagingBytes;
+  return m;
+}
