@@ -32,3 +32,18 @@ def rel_l2(out, ref):
     if not torch.isfinite(out).all():
         return float("inf")
     return ((out - ref).norm() / ref.norm()).item()
+
+
+def timed(fn, ref, out=None, rotate=None):
+    """Runs fn() once (out poisoned with NaN first), checks its result
+    against ref, then times rotate() (or fn): {"ms", "rel_l2", "ok"}, or
+    {"error"} when the implementation refuses the shape."""
+    try:
+        if out is not None:
+            out.fill_(float("nan"))
+        result = fn()
+        torch.cuda.synchronize()
+        error = rel_l2(result, ref)
+        return {"ms": median_ms(rotate or fn), "rel_l2": error, "ok": error <= 1e-2}
+    except Exception as exc:  # a peer may not fit or support a shape
+        return {"error": str(exc).splitlines()[0][:160]}

@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import mixrt  # noqa: E402
-from benchutil import median_ms, rel_l2  # noqa: E402
+from benchutil import median_ms, timed  # noqa: E402
 
 DTYPES = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32}
 
@@ -53,20 +53,6 @@ def copy_bandwidth():
     dst = torch.empty_like(src)
     ms = median_ms(lambda: dst.copy_(src), warmup=3, iters=20)
     return 2 * src.numel() / ms / 1e6
-
-
-def timed(fn, ref, out=None, rotate=None):
-    """Runs fn() once (out poisoned first), checks it, then times
-    rotate() (or fn) -- the same work on another input set."""
-    try:
-        if out is not None:
-            out.fill_(float("nan"))
-        result = fn()
-        torch.cuda.synchronize()
-        error = rel_l2(result, ref)
-        return {"ms": median_ms(rotate or fn), "rel_l2": error, "ok": error <= 1e-2}
-    except Exception as exc:  # a peer may not fit or support a shape
-        return {"error": str(exc).splitlines()[0][:160]}
 
 
 def rotation(calls):

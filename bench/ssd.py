@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import mixrt  # noqa: E402
-from benchutil import median_ms, rel_l2  # noqa: E402
+from benchutil import timed  # noqa: E402
 
 
 def segment_sums(a):
@@ -78,19 +78,6 @@ def load_case(kernels, name):
     groups, n = specs["B"]["shape"][2:]
     problem = (batch, length, heads, p, groups, n, specs["x"]["dtype"], "D" in specs)
     return manifest_path, manifest, problem
-
-
-def timed(fn, ref, out=None):
-    """Runs fn once (out poisoned first), checks it, then times it."""
-    try:
-        if out is not None:
-            out.fill_(float("nan"))
-        result = fn()
-        torch.cuda.synchronize()
-        error = rel_l2(result, ref)
-        return {"ms": median_ms(fn), "rel_l2": error, "ok": error <= 1e-2}
-    except Exception as exc:
-        return {"error": str(exc).splitlines()[0][:160]}
 
 
 def cell(label, result, base):
