@@ -16,8 +16,8 @@
 //
 // Each warp owns one or two 16-row tiles of the chunk for Y (with two, warp
 // w takes tiles w and T-1-w, which balances the triangle) and a share of the
-// 16x16 tiles of S. The inclusive scan of dt runs in warp 0 (shuffle-up); S passes
-// to the next chunk's C S through shared memory in the element type, as
+// 16x16 tiles of S. The inclusive scan of dt runs in warp 0 (shuffle-up); S
+// passes to the next chunk's C S through shared memory in the element type, as
 // mamba_ssm's kernels do. All MMAs are mma.sync m16n8k16, f32 accumulation.
 //
 // The serial dependency is one chunk deep, so the time is ~ L / chunk_size
