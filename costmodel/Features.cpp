@@ -593,6 +593,7 @@ void mixc::costmodel::writeFeatureRecordFields(
     const Features &features) {
   json.attribute("schema_version", kFeatureSchemaVersion);
   json.attribute("op", shape.opName);
+  json.attribute("task", taskKey(shape));
   if (decl) {
     json.attribute("template", decl->name);
     json.attributeObject("params", [&] {

@@ -213,3 +213,71 @@ llvm::Expected<OpShape> mixc::costmodel::describeOp(Operation *op) {
     }
   return shape;
 }
+
+std::string mixc::costmodel::taskKey(const OpShape &shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  auto size = [&](const char *name, int64_t value) {
+    os << " " << name << "=";
+    if (value == kDynamic)
+      os << "?";
+    else
+      os << value;
+  };
+  os << shape.opName;
+  if (const AttentionShape *a = shape.getAttention()) {
+    size("b", a->batch);
+    size("hq", a->queryHeads);
+    size("hkv", a->keyHeads);
+    size("lq", a->queryLength);
+    size("lk", a->keyLength);
+    size("d", a->headDim);
+    size("dv", a->valueDim);
+    os << " " << a->elementType << "/" << a->valueElementType << "->"
+       << a->outputElementBytes << "B";
+    if (a->causal)
+      os << " causal";
+    if (a->windowLeft)
+      size("window_left", *a->windowLeft);
+    if (a->windowRight)
+      size("window_right", *a->windowRight);
+    if (a->sinkTokens)
+      size("sinks", a->sinkTokens);
+    if (a->hasBias)
+      os << " bias";
+    if (a->hasBlockMask) {
+      os << " block_mask";
+      if (a->maskBlockSizes)
+        os << "=" << a->maskBlockSizes->first << "x"
+           << a->maskBlockSizes->second;
+    }
+    if (a->hasLse)
+      os << " lse";
+  } else if (const SsdShape *s = shape.getSsd()) {
+    size("b", s->batch);
+    size("l", s->length);
+    size("h", s->heads);
+    size("p", s->headDim);
+    size("g", s->groups);
+    size("n", s->stateDim);
+    os << " " << s->elementType << "/" << s->bElementType << "/"
+       << s->cElementType << "/dt:" << s->dtElementType << "->"
+       << s->outputElementType;
+    if (s->bidirectional)
+      os << " bidirectional";
+    if (s->hasSkip)
+      os << " skip";
+    if (s->hasDtBias)
+      os << " dt_bias";
+  } else if (const MonarchShape *m = shape.getMonarch()) {
+    size("rows", m->rows);
+    size("tokens", m->tokens);
+    size("n", m->size);
+    os << " first=" << m->firstBlocks << "x" << m->firstOut << "x"
+       << m->firstIn << " second=" << m->secondBlocks << "x" << m->secondOut
+       << "x" << m->secondIn << " " << m->elementType << "/"
+       << m->firstElementType << "/" << m->secondElementType << "->"
+       << m->outputElementType;
+  }
+  return text;
+}

@@ -187,8 +187,8 @@ computeFeatures(const OpShape &shape, const mix::ScheduleTemplateDecl &decl,
                 llvm::ArrayRef<int64_t> params,
                 const CompiledStats *compiled = nullptr);
 
-/// The fields of one record, in this order: "schema_version", "op",
-/// "template" and "params": {name: value} (when `decl` is not null),
+/// The fields of one record, in this order: "schema_version", "op", "task"
+/// (taskKey), "template" and "params": {name: value} (when `decl` is not null),
 /// "feature_names": [...], "features": [...] (unscaled, NaN as null).
 void writeFeatureRecordFields(llvm::json::OStream &json, const OpShape &shape,
                               const mix::ScheduleTemplateDecl *decl,

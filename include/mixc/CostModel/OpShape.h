@@ -97,6 +97,14 @@ struct OpShape {
   }
 };
 
+/// The tuning task `shape` stands for: one line naming the op, every size,
+/// element type and attribute that shapes its iteration space, and nothing
+/// of its schedule ("mix.attention b=4 hq=16 hkv=16 lq=4096 lk=4096 d=128
+/// dv=128 bf16/bf16->bf16 causal"). Measurements, the tuning database and
+/// the held-out split of the cost model group by it: two ops with the same
+/// key have the same schedule space and the same best schedule.
+std::string taskKey(const OpShape &shape);
+
 /// The shapes and attributes of `op`, a mix.attention, mix.ssd or mix.monarch
 /// (other ops: an error naming the op). Dynamic sizes are kDynamic.
 llvm::Expected<OpShape> describeOp(mlir::Operation *op);

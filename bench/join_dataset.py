@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Joins measurements with features: the cost model's training records.
+
+    bench/join_dataset.py DATASET MEASURED.jsonl OUT.jsonl
+
+Run here (mixc-space needs MLIR). For every candidate of DATASET/index.jsonl
+it writes one line to OUT.jsonl: mixc-space's feature record of the
+candidate (schema_version, op, task, template, params, feature_names,
+features; ptxas's numbers from the candidate's manifest) and its
+measurement: status (PASS, FAIL: wrong results, ERROR/faulted: could not
+run, COMPILE_ERROR), time_ms (median), time_ms_min/max, tflops, gbps,
+flops, bytes, error (relative L2 vs the reference), message, device,
+driver_version, date, seed, warmup, iters, and "dataset_case" (the folder).
+"""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPACE = os.path.join(ROOT, "build", "bin", "mixc-space")
+MEASURED_FIELDS = ("time_ms", "time_ms_min", "time_ms_max", "tflops", "gbps", "flops",
+                   "bytes", "error", "tolerance", "check", "message", "device",
+                   "driver_version", "date", "seed", "warmup", "iters")
+
+
+def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    dataset, measured_path, out_path = sys.argv[1:]
+    measured = {}
+    with open(measured_path) as f:
+        for line in f:
+            record = json.loads(line)
+            if record["message"].startswith("not run"):
+                continue
+            folder = os.path.dirname(os.path.relpath(record["manifest"], dataset))
+            measured[folder] = record  # the last run of a candidate wins
+    with open(os.path.join(dataset, "index.jsonl")) as f:
+        candidates = [json.loads(line) for line in f]
+    counts = {}
+    with open(out_path, "w") as out:
+        for c in candidates:
+            folder = os.path.join(dataset, c["folder"])
+            command = [SPACE, os.path.join(folder, "kernel.mlir"), "--features"]
+            if c["compiled"] is True:
+                command += ["--manifests", folder]
+            run = subprocess.run(command, capture_output=True, text=True)
+            if run.returncode != 0:
+                sys.exit(f"mixc-space failed on {folder}:\n{run.stderr}")
+            record = json.loads(run.stdout.splitlines()[0])
+            for key in ("op_index", "loc"):
+                record.pop(key, None)
+            record["dataset_case"] = c["folder"]
+            if c["compiled"] is not True:
+                record["status"] = "COMPILE_ERROR"
+                record["message"] = c["compiled"]
+            elif c["folder"] not in measured:
+                record["status"] = "NOT_MEASURED"
+            else:
+                m = measured[c["folder"]]
+                status = m["status"]
+                if status == "TIMED":
+                    status = "PASS_UNCHECKED"
+                if "faulted" in m["message"]:
+                    status = "FAULTED"
+                record["status"] = status
+                for key in MEASURED_FIELDS:
+                    record[key] = m.get(key)
+            counts[record["status"]] = counts.get(record["status"], 0) + 1
+            out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    print(f"{len(candidates)} records: " +
+          ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Measures the candidates of bench/make_dataset.py on the GPU machine.
+
+    bench/measure_dataset.py DATASET RESULTS.jsonl [--bench PATH] [--deadline S]
+                             [-- MIXC-BENCH OPTIONS...]
+
+Runs mixc-bench on every compiled candidate of DATASET/index.jsonl, one
+process per task (a task's candidates share their input shapes), appending
+one line per kernel to RESULTS.jsonl. Candidates already in RESULTS.jsonl
+are skipped, so a second run resumes. A kernel that faults loses the CUDA
+context of its process: the candidates after it are run again in a new
+process, and the faulting one keeps its "faulted" record. --deadline stops
+starting new tasks after S seconds (the device's per-command limit).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    args = sys.argv[1:]
+    extra = []
+    if "--" in args:
+        extra = args[args.index("--") + 1:]
+        args = args[:args.index("--")]
+    bench = os.path.join(ROOT, "build-rt", "bin", "mixc-bench")
+    deadline = None
+    positional = []
+    while args:
+        arg = args.pop(0)
+        if arg == "--bench" and args:
+            bench = args.pop(0)
+        elif arg == "--deadline" and args:
+            deadline = time.time() + float(args.pop(0))
+        elif arg.startswith("--"):
+            sys.exit(__doc__)
+        else:
+            positional.append(arg)
+    if len(positional) != 2:
+        sys.exit(__doc__)
+    dataset, results = positional
+    with open(os.path.join(dataset, "index.jsonl")) as f:
+        candidates = [json.loads(line) for line in f]
+
+    def measured():
+        done = set()
+        if os.path.exists(results):
+            with open(results) as f:
+                for line in f:
+                    record = json.loads(line)
+                    if not record["message"].startswith("not run"):
+                        done.add(os.path.dirname(os.path.relpath(record["manifest"], dataset)))
+        return done
+
+    tasks = {}
+    for c in candidates:
+        if c["compiled"] is True:
+            tasks.setdefault(c["task"], []).append(c["folder"])
+    total = sum(len(v) for v in tasks.values())
+    start = time.time()
+    for task, folders in tasks.items():
+        while True:
+            done = measured()
+            todo = [f for f in folders if f not in done]
+            if not todo:
+                break
+            if deadline and time.time() > deadline:
+                print(f"deadline reached; {total - len(measured())} candidates left", flush=True)
+                return
+            manifests = []
+            for folder in todo:
+                path = os.path.join(dataset, folder)
+                manifests += sorted(os.path.join(path, n) for n in os.listdir(path)
+                                    if n.endswith(".json"))
+            run = subprocess.run([bench, *manifests, "--results", results, *extra],
+                                 capture_output=True, text=True)
+            if run.returncode not in (0, 1):
+                sys.exit(f"mixc-bench exited {run.returncode} on {task}:\n{run.stderr}")
+            if len(measured()) == len(done):
+                sys.exit(f"no progress on {task}:\n{run.stdout[-2000:]}\n{run.stderr}")
+        print(f"{task}: {len(folders)} candidates; {len(measured())}/{total} in "
+              f"{time.time() - start:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
