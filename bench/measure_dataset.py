@@ -4,7 +4,8 @@
     bench/measure_dataset.py DATASET RESULTS.jsonl [--bench PATH] [--deadline S]
                              [-- MIXC-BENCH OPTIONS...]
 
-Runs mixc-bench on every compiled candidate of DATASET/index.jsonl, one
+Runs mixc-bench on every compiled candidate of DATASET (each
+<task>/<schedule>/ folder with a manifest), one
 process per task (a task's candidates share their input shapes), appending
 one line per kernel to RESULTS.jsonl. Candidates already in RESULTS.jsonl
 are skipped, so a second run resumes. A kernel that faults loses the CUDA
@@ -43,23 +44,30 @@ def main():
     if len(positional) != 2:
         sys.exit(__doc__)
     dataset, results = positional
-    with open(os.path.join(dataset, "index.jsonl")) as f:
-        candidates = [json.loads(line) for line in f]
 
     def measured():
+        """Folders of DATASET that have a result."""
         done = set()
         if os.path.exists(results):
             with open(results) as f:
                 for line in f:
                     record = json.loads(line)
-                    if not record["message"].startswith("not run"):
-                        done.add(os.path.dirname(os.path.relpath(record["manifest"], dataset)))
+                    folder = os.path.relpath(os.path.dirname(record["manifest"]), dataset)
+                    if not record["message"].startswith("not run") and \
+                            not folder.startswith(".."):
+                        done.add(folder)
         return done
 
+    # The compiled candidates: every DATASET/<task>/<schedule>/ with a
+    # manifest (a failed compile leaves none).
     tasks = {}
-    for c in candidates:
-        if c["compiled"] is True:
-            tasks.setdefault(c["task"], []).append(c["folder"])
+    for task in sorted(os.listdir(dataset)):
+        if not os.path.isdir(os.path.join(dataset, task)):
+            continue
+        for case in sorted(os.listdir(os.path.join(dataset, task))):
+            folder = os.path.join(dataset, task, case)
+            if os.path.isdir(folder) and any(n.endswith(".json") for n in os.listdir(folder)):
+                tasks.setdefault(task, []).append(os.path.join(task, case))
     total = sum(len(v) for v in tasks.values())
     start = time.time()
     for task, folders in tasks.items():
