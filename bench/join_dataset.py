@@ -11,6 +11,9 @@ measurement: status (PASS, FAIL: wrong results, ERROR/faulted: could not
 run, COMPILE_ERROR), time_ms (median), time_ms_min/max, tflops, gbps,
 flops, bytes, error (relative L2 vs the reference), message, device,
 driver_version, date, seed, warmup, iters, and "dataset_case" (the folder).
+Last it prints, per template, how much the schedule matters: the worst over
+the best measured time of each task, and the template default's time (the
+schedule mixc-space fills in for DATASET/<task>/task.mlir) over the best.
 """
 import json
 import os
@@ -22,6 +25,35 @@ SPACE = os.path.join(ROOT, "build", "bin", "mixc-space")
 MEASURED_FIELDS = ("time_ms", "time_ms_min", "time_ms_max", "tflops", "gbps", "flops",
                    "bytes", "error", "tolerance", "check", "message", "device",
                    "driver_version", "date", "seed", "warmup", "iters")
+
+
+def summarize(dataset, joined_path):
+    """Prints the spread and the default's slowdown per template."""
+    tasks = {}
+    with open(joined_path) as f:
+        for line in f:
+            record = json.loads(line)
+            if record["status"] == "PASS":
+                tasks.setdefault(record["dataset_case"].split("/")[0], []).append(record)
+    spread, default_ratio = {}, {}
+    for task, records in sorted(tasks.items()):
+        template = records[0]["template"]
+        best = min(r["time_ms"] for r in records)
+        spread.setdefault(template, []).append(max(r["time_ms"] for r in records) / best)
+        run = subprocess.run([SPACE, os.path.join(dataset, task, "task.mlir"), "--features"],
+                             capture_output=True, text=True, check=True)
+        default = json.loads(run.stdout.splitlines()[0])["params"]
+        times = [r["time_ms"] for r in records if r["params"] == default]
+        if times:
+            default_ratio.setdefault(template, []).append(times[0] / best)
+    for template, ratios in spread.items():
+        line = (f"{template}: {len(ratios)} tasks; worst/best {min(ratios):.1f}x to "
+                f"{max(ratios):.1f}x")
+        if template in default_ratio:
+            d = default_ratio[template]
+            line += (f"; default/best mean {sum(d) / len(d):.2f}x, max {max(d):.2f}x "
+                     f"({len(d)} tasks with the default measured)")
+        print(line)
 
 
 def main():
@@ -69,6 +101,7 @@ def main():
                     record[key] = m.get(key)
             counts[record["status"]] = counts.get(record["status"], 0) + 1
             out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    summarize(dataset, out_path)
     print(f"{len(candidates)} records: " +
           ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 

@@ -28,20 +28,6 @@ ROOT = make_kernels.ROOT
 BIN = os.path.join(ROOT, "build", "bin")
 
 
-def monarch_mlir(shape, first, second, dtype="bf16", schedule=None):
-    (k, q, p), (l, s, r) = first, second
-    x = f"tensor<{'x'.join(map(str, shape))}x{dtype}>"
-    y = f"tensor<{'x'.join(map(str, shape[:-1] + [l * s]))}x{dtype}>"
-    f1, f2 = f"tensor<{k}x{q}x{p}x{dtype}>", f"tensor<{l}x{s}x{r}x{dtype}>"
-    attr = ""
-    if schedule:
-        params = ", ".join(f"{n} = {v}" for n, v in schedule.items())
-        attr = f" {{schedule = #mix.schedule<monarch.fused, {{{params}}}>}}"
-    return (f"func.func @f(%x: {x}, %f1: {f1}, %f2: {f2}) -> {y} {{\n"
-            f"  %y = mix.monarch %x, %f1, %f2{attr} : ({x}, {f1}, {f2}) -> {y}\n"
-            f"  return %y : {y}\n}}\n")
-
-
 def attention_tasks():
     """(name, make(schedule) -> MLIR). Inputs of about 4M elements each, so
     that mixc-bench draws and checks them quickly; L from 512 to 8k."""
@@ -74,7 +60,7 @@ def ssd_tasks():
 def monarch_tasks():
     for rows, m in [(4096, 32), (2048, 64), (256, 128)]:
         args = ([rows, m * m], (m, m, m), (m, m, m))
-        yield f"monarch-n{m * m}-rows{rows}", lambda s, args=args: monarch_mlir(*args, schedule=s)
+        yield f"monarch-n{m * m}-rows{rows}", lambda s, args=args: make_kernels.monarch_mlir(*args, schedule=s)
 
 
 SETS = {"attention": attention_tasks, "ssd": ssd_tasks, "monarch": monarch_tasks}

@@ -133,20 +133,23 @@ def ssd_cases():
                                                   dtype="bf16", schedule=sched)
 
 
+def monarch_mlir(shape, first, second, dtype="bf16", out=None, schedule=None):
+    (k, q, p), (l, s, r) = first, second
+    x = f"tensor<{'x'.join(map(str, shape))}x{dtype}>"
+    y = f"tensor<{'x'.join(map(str, shape[:-1] + [l * s]))}x{out or dtype}>"
+    f1, f2 = f"tensor<{k}x{q}x{p}x{dtype}>", f"tensor<{l}x{s}x{r}x{dtype}>"
+    attr = ""
+    if schedule:
+        params = ", ".join(f"{n} = {v}" for n, v in schedule.items())
+        attr = f" {{schedule = #mix.schedule<monarch.fused, {{{params}}}>}}"
+    return (f"func.func @f(%x: {x}, %f1: {f1}, %f2: {f2}) -> {y} {{\n"
+            f"  %y = mix.monarch %x, %f1, %f2{attr} : ({x}, {f1}, {f2}) -> {y}\n"
+            f"  return %y : {y}\n}}\n")
+
+
 def monarch_cases():
     """(name, MLIR) of every Monarch case."""
-    def mlir(shape, first, second, dtype="bf16", out=None, schedule=None):
-        (k, q, p), (l, s, r) = first, second
-        x = f"tensor<{'x'.join(map(str, shape))}x{dtype}>"
-        y = f"tensor<{'x'.join(map(str, shape[:-1] + [l * s]))}x{out or dtype}>"
-        f1, f2 = f"tensor<{k}x{q}x{p}x{dtype}>", f"tensor<{l}x{s}x{r}x{dtype}>"
-        attr = ""
-        if schedule:
-            params = ", ".join(f"{n} = {v}" for n, v in schedule.items())
-            attr = f" {{schedule = #mix.schedule<monarch.fused, {{{params}}}>}}"
-        return (f"func.func @f(%x: {x}, %f1: {f1}, %f2: {f2}) -> {y} {{\n"
-                f"  %y = mix.monarch %x, %f1, %f2{attr} : ({x}, {f1}, {f2}) -> {y}\n"
-                f"  return %y : {y}\n}}\n")
+    mlir = monarch_mlir
 
     def square(m):
         return (m, m, m), (m, m, m)

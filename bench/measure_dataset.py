@@ -73,14 +73,14 @@ def main():
     for task, folders in tasks.items():
         while True:
             done = measured()
-            todo = [f for f in folders if f not in done]
-            if not todo:
+            remaining = [f for f in folders if f not in done]
+            if not remaining:
                 break
             if deadline and time.time() > deadline:
                 print(f"deadline reached; {total - len(measured())} candidates left", flush=True)
                 return
             manifests = []
-            for folder in todo:
+            for folder in remaining:
                 path = os.path.join(dataset, folder)
                 manifests += sorted(os.path.join(path, n) for n in os.listdir(path)
                                     if n.endswith(".json"))
