@@ -6,7 +6,10 @@
 Run here (mixc-space needs MLIR). For every candidate of DATASET/index.jsonl
 it writes one line to OUT.jsonl: mixc-space's feature record of the
 candidate (schema_version, op, task, template, params, feature_names,
-features; ptxas's numbers from the candidate's manifest) and its
+features; ptxas's numbers from the candidate's manifest), the same
+features without the manifest as "static_features" (what a tuner sees of a
+candidate it has not compiled: attention's register estimate instead of
+ptxas's count, and the occupancy that follows) and its
 measurement: status (PASS, FAIL: wrong results, ERROR/faulted: could not
 run, COMPILE_ERROR), time_ms (median), time_ms_min/max, tflops, gbps,
 flops, bytes, error (relative L2 vs the reference), message, device,
@@ -56,6 +59,20 @@ def summarize(dataset, joined_path):
         print(line)
 
 
+def space_record(kernel_mlir, manifests=None):
+    """mixc-space's feature record of the one op of `kernel_mlir`."""
+    command = [SPACE, kernel_mlir, "--features"]
+    if manifests:
+        command += ["--manifests", manifests]
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"mixc-space failed on {kernel_mlir}:\n{run.stderr}")
+    record = json.loads(run.stdout.splitlines()[0])
+    for key in ("op_index", "loc"):
+        record.pop(key, None)
+    return record
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -74,15 +91,9 @@ def main():
     with open(out_path, "w") as out:
         for c in candidates:
             folder = os.path.join(dataset, c["folder"])
-            command = [SPACE, os.path.join(folder, "kernel.mlir"), "--features"]
-            if c["compiled"] is True:
-                command += ["--manifests", folder]
-            run = subprocess.run(command, capture_output=True, text=True)
-            if run.returncode != 0:
-                sys.exit(f"mixc-space failed on {folder}:\n{run.stderr}")
-            record = json.loads(run.stdout.splitlines()[0])
-            for key in ("op_index", "loc"):
-                record.pop(key, None)
+            kernel_mlir = os.path.join(folder, "kernel.mlir")
+            record = space_record(kernel_mlir, folder if c["compiled"] is True else None)
+            record["static_features"] = space_record(kernel_mlir)["features"]
             record["dataset_case"] = c["folder"]
             if c["compiled"] is not True:
                 record["status"] = "COMPILE_ERROR"
