@@ -18,6 +18,7 @@ Last it prints, per template, how much the schedule matters: the worst over
 the best measured time of each task, and the template default's time (the
 schedule mixc-space fills in for DATASET/<task>/task.mlir) over the best.
 """
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -59,8 +60,9 @@ def summarize(dataset, joined_path):
         print(line)
 
 
-def space_record(kernel_mlir, manifests=None):
-    """mixc-space's feature record of the one op of `kernel_mlir`."""
+def space_record(kernel_mlir, manifests):
+    """mixc-space's feature record of the one op of `kernel_mlir`, with
+    ptxas's numbers from the manifests in `manifests` (None: without)."""
     command = [SPACE, kernel_mlir, "--features"]
     if manifests:
         command += ["--manifests", manifests]
@@ -71,6 +73,20 @@ def space_record(kernel_mlir, manifests=None):
     for key in ("op_index", "loc"):
         record.pop(key, None)
     return record
+
+
+def static_features(task_mlir):
+    """The features before compiling of every schedule of the task's space,
+    by schedule (one mixc-space run per task)."""
+    run = subprocess.run([SPACE, task_mlir, "--enumerate", "--features"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"mixc-space failed on {task_mlir}:\n{run.stderr}")
+    by_schedule = {}
+    for line in run.stdout.splitlines():
+        record = json.loads(line)
+        by_schedule[json.dumps(record["params"], sort_keys=True)] = record["features"]
+    return by_schedule
 
 
 def main():
@@ -87,13 +103,25 @@ def main():
             measured[folder] = record  # the last run of a candidate wins
     with open(os.path.join(dataset, "index.jsonl")) as f:
         candidates = [json.loads(line) for line in f]
+    static = {}
+    for task in sorted({c["folder"].split("/")[0] for c in candidates}):
+        static[task] = static_features(os.path.join(dataset, task, "task.mlir"))
+
+    def record_of(c):
+        folder = os.path.join(dataset, c["folder"])
+        record = space_record(os.path.join(folder, "kernel.mlir"),
+                              folder if c["compiled"] is True else None)
+        record["static_features"] = static[c["folder"].split("/")[0]][
+            json.dumps(record["params"], sort_keys=True)]
+        return record
+
+    # One mixc-space process per candidate (it reads that candidate's
+    # manifest), as many at once as there are cores.
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+        records = list(pool.map(record_of, candidates))
     counts = {}
     with open(out_path, "w") as out:
-        for c in candidates:
-            folder = os.path.join(dataset, c["folder"])
-            kernel_mlir = os.path.join(folder, "kernel.mlir")
-            record = space_record(kernel_mlir, folder if c["compiled"] is True else None)
-            record["static_features"] = space_record(kernel_mlir)["features"]
+        for c, record in zip(candidates, records):
             record["dataset_case"] = c["folder"]
             if c["compiled"] is not True:
                 record["status"] = "COMPILE_ERROR"

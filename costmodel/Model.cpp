@@ -42,7 +42,10 @@ llvm::Error modelError(const llvm::Twine &message) {
 llvm::Error check(int status, llvm::StringRef call) {
   if (status == 0)
     return llvm::Error::success();
-  return modelError("XGBoost " + call + " failed: " + XGBGetLastError());
+  // XGBoost appends a native stack trace: keep the message only.
+  llvm::StringRef message = XGBGetLastError();
+  message = message.split("\nStack trace").first.rtrim();
+  return modelError("XGBoost " + call + " failed: " + message);
 }
 
 /// A DMatrix freed at scope exit.
@@ -293,19 +296,38 @@ std::string CostModel::describe() const {
   return text + ")";
 }
 
+/// The model's metadata as booster attributes ("mixc_*"), which XGBoost
+/// keeps in its own JSON: the saved file is XGBoost's model, byte for byte,
+/// and loads in any XGBoost too.
+static constexpr llvm::StringLiteral kFormatKey = "mixc_format",
+                                     kKindKey = "mixc_kind",
+                                     kInputsKey = "mixc_inputs",
+                                     kSchemaKey = "mixc_feature_schema",
+                                     kNamesKey = "mixc_feature_names",
+                                     kTrainedKey = "mixc_trained_on";
+
 llvm::Error CostModel::save(llvm::StringRef path) const {
-  json::Object root{{"format", kModelFormat},
-                    {"kind", modelKindName(modelKind)},
-                    {"inputs", inputsName(featureInputs)},
-                    {"feature_schema", kFeatureSchemaVersion}};
-  json::Array names;
-  for (const FeatureInfo &info : featureSchema())
-    names.push_back(info.name);
-  root["feature_names"] = std::move(names);
+  std::string text;
   if (booster) {
-    root["trained_on"] = json::Object{{"rows", int64_t(trainRows)},
-                                      {"tasks", int64_t(trainTasks)},
-                                      {"rounds", int64_t(rounds)}};
+    std::string names;
+    for (const FeatureInfo &info : featureSchema())
+      names += (names.empty() ? "" : ",") + info.name.str();
+    std::string trained = std::to_string(trainRows) + " rows, " +
+                          std::to_string(trainTasks) + " tasks, " +
+                          std::to_string(rounds) + " rounds";
+    std::pair<llvm::StringRef, std::string> attributes[] = {
+        {kFormatKey, kModelFormat.str()},
+        {kKindKey, modelKindName(modelKind).str()},
+        {kInputsKey, inputsName(featureInputs).str()},
+        {kSchemaKey, kFeatureSchemaVersion.str()},
+        {kNamesKey, names},
+        {kTrainedKey, trained}};
+    for (const auto &[key, value] : attributes)
+      if (llvm::Error error =
+              check(XGBoosterSetAttr(booster->handle, key.str().c_str(),
+                                     value.c_str()),
+                    "XGBoosterSetAttr"))
+        return error;
     bst_ulong length = 0;
     const char *buffer = nullptr;
     if (llvm::Error error = check(
@@ -313,18 +335,20 @@ llvm::Error CostModel::save(llvm::StringRef path) const {
                                        &length, &buffer),
             "XGBoosterSaveModelToBuffer"))
       return error;
-    llvm::Expected<json::Value> xgboost =
-        json::parse(llvm::StringRef(buffer, length));
-    if (!xgboost)
-      return modelError("XGBoost saved a model that is not JSON: " +
-                        toString(xgboost.takeError()));
-    root["xgboost"] = std::move(*xgboost);
+    text.assign(buffer, length);
+  } else {
+    // The roofline has no booster: the same keys in a small object.
+    llvm::raw_string_ostream(text)
+        << json::Value(json::Object{{kFormatKey, kModelFormat},
+                                    {kKindKey, modelKindName(modelKind)},
+                                    {kInputsKey, inputsName(featureInputs)},
+                                    {kSchemaKey, kFeatureSchemaVersion}});
   }
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_Text);
   if (ec)
     return modelError("cannot write '" + path + "': " + ec.message());
-  out << json::Value(std::move(root)) << "\n";
+  out << text << "\n";
   out.close();
   if (out.has_error())
     return modelError("cannot write '" + path + "': " + out.error().message());
@@ -339,41 +363,53 @@ llvm::Expected<CostModel> CostModel::load(llvm::StringRef path) {
       llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!file)
     return fail("cannot read: " + file.getError().message());
-  llvm::Expected<json::Value> parsed = json::parse((*file)->getBuffer());
+  llvm::StringRef text = (*file)->getBuffer();
+  llvm::Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
     return fail("not JSON: " + toString(parsed.takeError()));
   const json::Object *root = parsed->getAsObject();
-  if (!root || root->getString("format") != kModelFormat)
-    return fail("not a mixc cost model (no \"format\": \"" + kModelFormat +
-                "\")");
-  if (root->getString("feature_schema") != kFeatureSchemaVersion)
-    return fail("made for feature schema '" +
-                root->getString("feature_schema").value_or("?") +
+  if (!root)
+    return fail("not a mixc cost model");
+
+  // The metadata: the object's own keys (roofline) or the booster's
+  // attributes (learner.attributes in XGBoost's JSON).
+  const json::Object *attributes = root;
+  if (const json::Object *learner = root->getObject("learner"))
+    attributes = learner->getObject("attributes");
+  auto attribute = [&](llvm::StringRef key) -> std::string {
+    return attributes ? attributes->getString(key).value_or("").str() : "";
+  };
+  if (attribute(kFormatKey) != kModelFormat)
+    return fail("not a mixc cost model (no \"" + kFormatKey + "\": \"" +
+                kModelFormat + "\"; made by mixc-costmodel train?)");
+  if (attribute(kSchemaKey) != kFeatureSchemaVersion)
+    return fail("made for feature schema '" + attribute(kSchemaKey) +
                 "'; this build has '" + kFeatureSchemaVersion +
                 "': retrain it");
-  std::optional<ModelKind> kind =
-      parseModelKind(root->getString("kind").value_or(""));
+  std::optional<ModelKind> kind = parseModelKind(attribute(kKindKey));
   if (!kind)
-    return fail("unknown model kind '" + root->getString("kind").value_or("") +
-                "'");
-  std::optional<llvm::StringRef> inputs = root->getString("inputs");
+    return fail("unknown model kind '" + attribute(kKindKey) + "'");
+  std::string inputs = attribute(kInputsKey);
   if (inputs != "static" && inputs != "compiled")
-    return fail("\"inputs\" must be \"static\" or \"compiled\"");
-  CostModel model(*kind, *inputs == "static" ? FeatureInputs::Static
-                                             : FeatureInputs::Compiled);
+    return fail("\"" + kInputsKey + "\" must be \"static\" or \"compiled\"");
+  CostModel model(*kind, inputs == "static" ? FeatureInputs::Static
+                                            : FeatureInputs::Compiled);
   if (*kind == ModelKind::Roofline)
     return model;
+  if (!root->getObject("learner"))
+    return fail("a learned model without XGBoost's \"learner\"");
 
-  const json::Value *xgboost = root->get("xgboost");
-  if (!xgboost || !xgboost->getAsObject())
-    return fail("a learned model without its \"xgboost\" object");
-  if (const json::Object *trained = root->getObject("trained_on")) {
-    model.trainRows = size_t(trained->getInteger("rows").value_or(0));
-    model.trainTasks = size_t(trained->getInteger("tasks").value_or(0));
-    model.rounds = unsigned(trained->getInteger("rounds").value_or(0));
-  }
-  std::string text;
-  llvm::raw_string_ostream(text) << *xgboost;
+  llvm::SmallVector<llvm::StringRef> trained;
+  llvm::StringRef(attribute(kTrainedKey)).split(trained, ", ");
+  auto leading = [&](size_t i) -> size_t {
+    size_t value = 0;
+    if (i < trained.size())
+      trained[i].split(' ').first.getAsInteger(10, value);
+    return value;
+  };
+  model.trainRows = leading(0);
+  model.trainTasks = leading(1);
+  model.rounds = unsigned(leading(2));
   model.booster = std::make_unique<Booster>();
   if (llvm::Error error =
           check(XGBoosterCreate(nullptr, 0, &model.booster->handle),

@@ -12,6 +12,7 @@
 #include "mixc/Dialect/Mix/MixOps.h"
 #include "mixc/Dialect/Mix/ScheduleTemplates.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -273,11 +274,22 @@ std::string mixc::costmodel::taskKey(const OpShape &shape) {
     size("rows", m->rows);
     size("tokens", m->tokens);
     size("n", m->size);
-    os << " first=" << m->firstBlocks << "x" << m->firstOut << "x"
-       << m->firstIn << " second=" << m->secondBlocks << "x" << m->secondOut
-       << "x" << m->secondIn << " " << m->elementType << "/"
-       << m->firstElementType << "/" << m->secondElementType << "->"
-       << m->outputElementType;
+    os << " first=" << m->firstBlocks << "x" << m->firstOut << "x" << m->firstIn
+       << " second=" << m->secondBlocks << "x" << m->secondOut << "x"
+       << m->secondIn << " " << m->elementType << "/" << m->firstElementType
+       << "/" << m->secondElementType << "->" << m->outputElementType;
   }
   return text;
+}
+
+Attribute
+mixc::costmodel::scheduleAttribute(MLIRContext *context,
+                                   const mix::ScheduleTemplateDecl &decl,
+                                   llvm::ArrayRef<int64_t> params) {
+  Builder b(context);
+  SmallVector<NamedAttribute> entries;
+  for (auto [param, value] : llvm::zip(decl.params, params))
+    entries.push_back(b.getNamedAttr(param.name, b.getI64IntegerAttr(value)));
+  return mix::ScheduleAttr::get(context, decl.name,
+                                b.getDictionaryAttr(entries));
 }

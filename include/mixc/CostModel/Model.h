@@ -18,8 +18,10 @@
 // The models read the feature schema of Features.h, scaled as it says. By
 // default they read the features known before compiling ("static"), so a
 // tuner can rank schedules it has not compiled; "compiled" adds ptxas's
-// registers and spills. A saved model is one JSON file: the kind, the feature
-// schema version and names, what it was trained on, and XGBoost's own JSON.
+// registers and spills. A saved model is XGBoost's own JSON model file,
+// with the kind, the feature schema version and names, and what it was
+// trained on as booster attributes ("mixc_*"); the roofline saves those keys
+// alone.
 //
 // No MLIR here; only this file's implementation includes XGBoost.
 //

@@ -11,6 +11,7 @@
 #ifndef MIXC_COSTMODEL_OPSHAPE_H
 #define MIXC_COSTMODEL_OPSHAPE_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 
@@ -20,8 +21,13 @@
 #include <variant>
 
 namespace mlir {
+class Attribute;
+class MLIRContext;
 class Operation;
 } // namespace mlir
+namespace mixc::mix {
+struct ScheduleTemplateDecl;
+} // namespace mixc::mix
 
 namespace mixc::costmodel {
 
@@ -108,6 +114,13 @@ std::string taskKey(const OpShape &shape);
 /// The shapes and attributes of `op`, a mix.attention, mix.ssd or mix.monarch
 /// (other ops: an error naming the op). Dynamic sizes are kDynamic.
 llvm::Expected<OpShape> describeOp(mlir::Operation *op);
+
+/// #mix.schedule<decl, {each parameter = its value in `params`}> (a
+/// mix::ScheduleAttr): how the tuner and --mix-assign-schedules write a
+/// schedule back into IR.
+mlir::Attribute scheduleAttribute(mlir::MLIRContext *context,
+                                  const mix::ScheduleTemplateDecl &decl,
+                                  llvm::ArrayRef<int64_t> params);
 
 } // namespace mixc::costmodel
 

@@ -63,4 +63,35 @@ def ConvertMixToGpu : Pass<"convert-mix-to-gpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def MixAssignSchedules : Pass<"mix-assign-schedules", "::mlir::ModuleOp"> {
+  let summary = "Give every mix op the best known #mix.schedule";
+  let description = [{
+    For each mix op without a schedule (every op with `overwrite`), in this
+    order:
+
+    1. the fastest schedule that passed in the tuning database `db` (the
+       JSON lines of `mixc-tune --db`) for the op's task: the same op, sizes,
+       element types and mask, whatever the function or location;
+    2. else the cost model's (`model`, `mixc-costmodel train`) top pick among
+       the legal schedules of the op's default template (its Presburger
+       space; up to 4096 points, uniformly sampled beyond that);
+    3. else the template default.
+
+    The op gets `mix.schedule_source = "db" | "model" | "default"` so the
+    choice can be traced. An unreadable database or model is an error.
+
+    ```
+    mixc-opt --mix-assign-schedules="db=tuning.jsonl model=model.json" in.mlir
+    ```
+  }];
+  let options = [
+    Option<"dbPath", "db", "std::string", "\"\"",
+           "Tuning database (mixc-tune --db) to take measured schedules from">,
+    Option<"modelPath", "model", "std::string", "\"\"",
+           "Cost model (JSON, mixc-costmodel train) to rank schedules with">,
+    Option<"overwrite", "overwrite", "bool", "false",
+           "Replace the schedules that ops already have">,
+  ];
+}
+
 #endif // MIXC_PASSES_PASSES_TD
