@@ -32,5 +32,7 @@ llvm_config.add_tool_substitutions(
      ToolSubst("mixc-run", unresolved="fatal"),
      ToolSubst("mixc-translate", unresolved="fatal"),
      ToolSubst("mixc-space", unresolved="fatal"),
+     ToolSubst("mixc-costmodel", unresolved="fatal"),
+     ToolSubst("mixc-tune", unresolved="fatal"),
      ToolSubst("mixc", unresolved="fatal")],
     [config.mixc_tools_dir, config.llvm_tools_dir])

@@ -80,8 +80,9 @@ static cl::opt<uint64_t> seed("seed",
                               cl::init(0), cl::sub(trainCommand),
                               cl::sub(evalCommand));
 static cl::opt<unsigned> threads("threads",
-                                 cl::desc("XGBoost threads (0: all cores)"),
-                                 cl::init(0), cl::sub(trainCommand),
+                                 cl::desc("XGBoost threads (default 1; 0: all "
+                                          "cores)"),
+                                 cl::init(1), cl::sub(trainCommand),
                                  cl::sub(evalCommand));
 static cl::opt<unsigned> folds("folds",
                                cl::desc("Folds of held-out tasks (default 5)"),

@@ -179,6 +179,17 @@ std::string slug(llvm::StringRef text) {
   return out;
 }
 
+/// A candidate's folder: "block_m64-block_n32-warps4-stages2", as
+/// bench/make_dataset.py names them.
+std::string scheduleFolder(const mix::ScheduleTemplateDecl &decl,
+                           llvm::ArrayRef<int64_t> point) {
+  std::string name;
+  for (auto [param, value] : llvm::zip(decl.params, point))
+    name +=
+        (name.empty() ? "" : "-") + param.name.str() + std::to_string(value);
+  return name;
+}
+
 //===----------------------------------------------------------------------===//
 // The database
 //===----------------------------------------------------------------------===//
@@ -696,7 +707,7 @@ void Tuner::progress(const TuningTask &task, size_t index, bool final) {
     llvm::errs() << "\r" << line << "\x1b[K";
     if (final)
       llvm::errs() << "\n";
-  } else if (final || done % batchSize == 0) {
+  } else if (final || (done % batchSize == 0 && done < trials)) {
     llvm::errs() << line << "\n";
   }
 }
@@ -746,7 +757,7 @@ int Tuner::runLocalOrReplay(bool replay) {
         } else {
           llvm::SmallString<256> dir(work);
           llvm::sys::path::append(dir, slug(task.key),
-                                  slug(task.space->format(proposal.point)));
+                                  scheduleFolder(*task.decl, proposal.point));
           auto measured =
               measureLocally(task, proposal.point, dir, mixc, bench);
           if (auto *noGpu = std::get_if<NoGpu>(&measured)) {
@@ -889,7 +900,7 @@ int Tuner::runBatch(llvm::StringRef dir) {
     size_t want = std::min<size_t>(batchSize, trials - task.times.size());
     for (const Proposal &proposal : propose(task, want)) {
       std::string folder =
-          slug(task.key) + "/" + slug(task.space->format(proposal.point));
+          slug(task.key) + "/" + scheduleFolder(*task.decl, proposal.point);
       llvm::SmallString<256> path(dir);
       llvm::sys::path::append(path, folder);
       Outcome outcome;

@@ -62,8 +62,10 @@ struct TrainOptions {
   unsigned maxDepth = 6;
   double learningRate = 0.1;
   uint64_t seed = 0;
-  /// XGBoost's threads; 0: all cores.
-  unsigned threads = 0;
+  /// XGBoost's threads; 0: all cores. One by default: the data is
+  /// thousands of rows, and OpenMP threads that spin on a busy machine (the
+  /// tuner compiles beside them) cost more than they save.
+  unsigned threads = 1;
 };
 
 class CostModel {

@@ -1,0 +1,56 @@
+// --mix-assign-schedules: the tuning database's fastest schedule for the op's
+// task, else the cost model's pick from the op's space, else the default.
+// The database here is the 36 measured schedules of one task of the
+// committed H100 data (their fastest: block_m 128, block_n 64, warps 4,
+// stages 2, 0.0429 ms).
+
+// RUN: grep '"dataset_case":"attn-d64-L512-full/' %S/../../costmodel/data/h100/2026-12-04.jsonl > %t.db
+// RUN: mixc-opt --mix-assign-schedules="db=%t.db" %s | FileCheck %s --check-prefix=DB
+// RUN: mixc-costmodel train %t.db -o %t.model.json --rounds 20 --threads 1 | FileCheck %s --check-prefix=TRAIN
+// RUN: mixc-opt --mix-assign-schedules="model=%t.model.json" %s | FileCheck %s --check-prefix=MODEL
+// RUN: mixc-opt --mix-assign-schedules %s | FileCheck %s --check-prefix=DEFAULT
+// RUN: mixc-opt --mix-assign-schedules="db=%t.db overwrite=true" %s | FileCheck %s --check-prefix=OVERWRITE
+// RUN: %expect-exit 1 mixc-opt --mix-assign-schedules="db=%t.missing" %s 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: echo '{"not": "a model"}' > %t.bad.json
+// RUN: %expect-exit 1 mixc-opt --mix-assign-schedules="model=%t.bad.json" %s 2>&1 | FileCheck %s --check-prefix=BADMODEL
+
+// DB-LABEL: func.func @measured
+// DB: mix.attention {{.*}}mix.schedule_source = "db", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 4}>
+// DB-LABEL: func.func @unmeasured
+// DB: mix.attention {{.*}}mix.schedule_source = "default", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 8}>
+// DB-LABEL: func.func @scheduled
+// DB: mix.attention {{.*}}schedule = #mix.schedule<attention.mma_sync, {block_m = 64, block_n = 32, stages = 1, warps = 4}>
+// DB-NOT: schedule_source
+
+// TRAIN: rank (static features; 36 rows of 1 tasks, 20 rounds)
+
+// MODEL-LABEL: func.func @measured
+// MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.mma_sync
+// MODEL-LABEL: func.func @unmeasured
+// MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.mma_sync
+
+// DEFAULT-LABEL: func.func @measured
+// DEFAULT: mix.schedule_source = "default", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 8}>
+
+// OVERWRITE-LABEL: func.func @scheduled
+// OVERWRITE: mix.schedule_source = "db", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 4}>
+
+// MISSING: error: mix-assign-schedules: cannot read '{{.*}}.missing'
+// BADMODEL: error: mix-assign-schedules: {{.*}}bad.json: not a mixc cost model
+
+func.func @measured(%q: tensor<16x8x512x64xbf16>, %k: tensor<16x8x512x64xbf16>, %v: tensor<16x8x512x64xbf16>) -> tensor<16x8x512x64xbf16> {
+  %o = mix.attention %q, %k, %v : (tensor<16x8x512x64xbf16>, tensor<16x8x512x64xbf16>, tensor<16x8x512x64xbf16>) -> tensor<16x8x512x64xbf16>
+  return %o : tensor<16x8x512x64xbf16>
+}
+
+// Another length: another task, not in the database.
+func.func @unmeasured(%q: tensor<16x8x640x64xbf16>, %k: tensor<16x8x640x64xbf16>, %v: tensor<16x8x640x64xbf16>) -> tensor<16x8x640x64xbf16> {
+  %o = mix.attention %q, %k, %v : (tensor<16x8x640x64xbf16>, tensor<16x8x640x64xbf16>, tensor<16x8x640x64xbf16>) -> tensor<16x8x640x64xbf16>
+  return %o : tensor<16x8x640x64xbf16>
+}
+
+// A schedule given by the user stays unless overwrite=true.
+func.func @scheduled(%q: tensor<16x8x512x64xbf16>, %k: tensor<16x8x512x64xbf16>, %v: tensor<16x8x512x64xbf16>) -> tensor<16x8x512x64xbf16> {
+  %o = mix.attention %q, %k, %v {schedule = #mix.schedule<attention.mma_sync, {block_m = 64, block_n = 32, warps = 4, stages = 1}>} : (tensor<16x8x512x64xbf16>, tensor<16x8x512x64xbf16>, tensor<16x8x512x64xbf16>) -> tensor<16x8x512x64xbf16>
+  return %o : tensor<16x8x512x64xbf16>
+}
