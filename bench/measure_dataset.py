@@ -5,9 +5,10 @@
                              [-- MIXC-BENCH OPTIONS...]
 
 Runs mixc-bench on every compiled candidate of DATASET (each
-<task>/<schedule>/ folder with a manifest), one
-process per task (a task's candidates share their input shapes), appending
-one line per kernel to RESULTS.jsonl. Candidates already in RESULTS.jsonl
+<task>/<schedule>/ folder with a manifest), one process per task: a task's
+candidates share their inputs, so mixc-bench draws them and runs the
+reference once per process, not once per candidate. It appends one line per
+kernel to RESULTS.jsonl. Candidates already in RESULTS.jsonl
 are skipped, so a second run resumes. A kernel that faults loses the CUDA
 context of its process: the candidates after it are run again in a new
 process, and the faulting one keeps its "faulted" record. --deadline stops
