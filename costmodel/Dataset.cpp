@@ -15,7 +15,7 @@ namespace json = llvm::json;
 
 bool Measurement::failed() const {
   return status == "FAIL" || status == "FAULTED" || status == "ERROR" ||
-         status == "COMPILE_ERROR";
+         status == "TIMEOUT" || status == "COMPILE_ERROR";
 }
 
 std::string Measurement::scheduleKey() const {

@@ -532,7 +532,7 @@ std::variant<Outcome, NoGpu> measureLocally(const TuningTask &task,
     return NoGpu{logTail(logPath)};
   outcome.result = lastResult(resultsPath);
   if (code < 0 || !outcome.result) {
-    outcome.status = code < 0 && error.find("timeout") != std::string::npos
+    outcome.status = code < 0 && error.find("timed out") != std::string::npos
                          ? "TIMEOUT"
                          : "ERROR";
     outcome.message = code < 0 ? "mixc-bench: " + error : logTail(logPath);
@@ -566,11 +566,17 @@ private:
   int runLocalOrReplay(bool replay);
   int runBatch(llvm::StringRef dir);
   void progress(const TuningTask &task, size_t index, bool final);
+  static void reportExhausted(const TuningTask &task) {
+    llvm::errs() << "mixc-tune: " << task.name << ": every schedule of its "
+                 << "space is measured (" << task.space->count() << ")\n";
+  }
   void summarize();
 
   std::vector<TuningTask> &tasks;
   Database database;
   std::vector<Measurement> dbRecords, dataRecords, replayRecords;
+  /// --data records of the tuned tasks, excluded from training or not.
+  std::vector<Measurement> bestKnownRecords;
   std::optional<CostModel> model;
   bool modelFromFile = false;
   size_t trainedOnRecords = 0;
@@ -601,9 +607,14 @@ llvm::Error Tuner::loadData() {
     auto records = loadMeasurements(path);
     if (!records)
       return records.takeError();
-    for (Measurement &m : *records)
+    for (Measurement &m : *records) {
+      // Excluded from training, the tuned tasks' records still tell the
+      // best known time that the summary compares with.
+      if (tuned.count(m.task) && m.passed())
+        bestKnownRecords.push_back(m);
       if (!excludeTunedTasks || !tuned.count(m.task))
         dataRecords.push_back(std::move(m));
+    }
   }
   return llvm::Error::success();
 }
@@ -724,9 +735,7 @@ int Tuner::runLocalOrReplay(bool replay) {
       size_t want = std::min<size_t>(batchSize, trials - task.times.size());
       std::vector<Proposal> proposals = propose(task, want);
       if (proposals.empty()) {
-        llvm::errs() << "mixc-tune: " << task.name << ": every schedule of "
-                     << "its space is measured (" << task.space->count()
-                     << ")\n";
+        reportExhausted(task);
         break;
       }
       for (const Proposal &proposal : proposals) {
@@ -800,6 +809,7 @@ int Tuner::runBatch(llvm::StringRef dir) {
     Proposal proposal;
   };
   std::map<std::string, Pending> pending;
+  std::vector<std::string> pendingOrder; // index order: proposal order
   if (auto index = llvm::MemoryBuffer::getFile(indexPath)) {
     llvm::SmallVector<llvm::StringRef> lines;
     (*index)->getBuffer().split(lines, '\n', -1, false);
@@ -821,6 +831,8 @@ int Tuner::runBatch(llvm::StringRef dir) {
         IntegerPoint values;
         for (const json::Value &v : *point)
           values.push_back(v.getAsInteger().value_or(0));
+        if (!task.measured.count(values) && !pending.count(folder->str()))
+          pendingOrder.push_back(folder->str());
         if (!task.measured.count(values))
           pending[folder->str()] = {
               &task,
@@ -833,11 +845,13 @@ int Tuner::runBatch(llvm::StringRef dir) {
 
   // Ingest results: mixc-bench lines name the manifest; its last two path
   // components are the candidate's folder wherever DIR lived on that
-  // machine.
-  size_t ingested = 0;
-  if (auto results = llvm::MemoryBuffer::getFile(resultsPath)) {
+  // machine. Trials are numbered in proposal order (the index's), whatever
+  // order the GPU machine ran them in, so the tuning curve follows the
+  // model's ranking.
+  std::map<std::string, json::Object> results;
+  if (auto file = llvm::MemoryBuffer::getFile(resultsPath)) {
     llvm::SmallVector<llvm::StringRef> lines;
-    (*results)->getBuffer().split(lines, '\n', -1, false);
+    (*file)->getBuffer().split(lines, '\n', -1, false);
     for (llvm::StringRef line : lines) {
       auto parsed = json::parse(line);
       if (!parsed) {
@@ -854,29 +868,35 @@ int Tuner::runBatch(llvm::StringRef dir) {
           (llvm::sys::path::filename(llvm::sys::path::parent_path(folderPath)) +
            "/" + llvm::sys::path::filename(folderPath))
               .str();
-      auto it = pending.find(folder);
-      if (it == pending.end())
-        continue;
-      Pending &p = it->second;
-      Outcome outcome;
-      outcome.status = statusOf(*result);
-      llvm::SmallString<256> local(dir);
-      llvm::sys::path::append(local, folder,
-                              llvm::sys::path::filename(*manifest));
-      if (auto stats = readCompiledStats(local))
-        outcome.compiled = *stats;
-      else
-        llvm::consumeError(stats.takeError());
-      outcome.result = std::move(*result);
-      if (llvm::Error error =
-              append(*p.task, p.point, outcome, &p.proposal, "batch")) {
-        llvm::errs() << "mixc-tune: " << llvm::toString(std::move(error))
-                     << "\n";
-        return 1;
-      }
-      pending.erase(it);
-      ++ingested;
+      results[folder] = std::move(*result); // the last run of it wins
     }
+  }
+  size_t ingested = 0;
+  for (const std::string &folder : pendingOrder) {
+    auto it = pending.find(folder);
+    auto result = results.find(folder);
+    if (it == pending.end() || result == results.end())
+      continue;
+    Pending &p = it->second;
+    Outcome outcome;
+    outcome.status = statusOf(result->second);
+    llvm::SmallString<256> local(dir);
+    llvm::sys::path::append(
+        local, folder,
+        llvm::sys::path::filename(
+            result->second.getString("manifest").value_or("")));
+    if (auto stats = readCompiledStats(local))
+      outcome.compiled = *stats;
+    else
+      llvm::consumeError(stats.takeError());
+    outcome.result = std::move(result->second);
+    if (llvm::Error error =
+            append(*p.task, p.point, outcome, &p.proposal, "batch")) {
+      llvm::errs() << "mixc-tune: " << llvm::toString(std::move(error)) << "\n";
+      return 1;
+    }
+    pending.erase(it);
+    ++ingested;
   }
   if (ingested)
     llvm::errs() << "mixc-tune: ingested " << ingested << " measurements from "
@@ -898,7 +918,10 @@ int Tuner::runBatch(llvm::StringRef dir) {
       continue;
     }
     size_t want = std::min<size_t>(batchSize, trials - task.times.size());
-    for (const Proposal &proposal : propose(task, want)) {
+    std::vector<Proposal> proposals = propose(task, want);
+    if (proposals.empty())
+      reportExhausted(task);
+    for (const Proposal &proposal : proposals) {
       std::string folder =
           slug(task.key) + "/" + scheduleFolder(*task.decl, proposal.point);
       llvm::SmallString<256> path(dir);
@@ -960,7 +983,7 @@ void Tuner::summarize() {
     // The best known: this task's best in the database, --data and the
     // replayed recording.
     double bestKnown = task.bestMs();
-    for (const auto *records : {&dataRecords, &replayRecords})
+    for (const auto *records : {&bestKnownRecords, &replayRecords})
       for (const Measurement &m : *records)
         if (m.task == task.key && m.passed() && !(m.timeMs >= bestKnown))
           bestKnown = m.timeMs;
@@ -985,8 +1008,12 @@ void Tuner::summarize() {
     llvm::outs() << "best " << llvm::format("%.4f", task.bestMs())
                  << " ms, #mix.schedule<" << task.decl->name << ", {"
                  << task.space->format(task.passed.front().second) << "}> in "
-                 << task.times.size() << " trials; best known "
-                 << llvm::format("%.4f", bestKnown) << " ms; ";
+                 << task.times.size() << " trials"
+                 << (task.measured.size() >= task.space->count()
+                         ? " (the whole space)"
+                         : "")
+                 << "; best known " << llvm::format("%.4f", bestKnown)
+                 << " ms; ";
     if (reached95)
       llvm::outs() << "95% of it reached at trial " << *reached95 << "\n";
     else

@@ -41,7 +41,7 @@ struct Measurement {
   /// before compiling); empty when the record has none.
   std::vector<double> staticFeatures;
   /// PASS (ran, matched the reference, timed), FAIL (wrong results),
-  /// FAULTED, ERROR, COMPILE_ERROR, NOT_MEASURED, PASS_UNCHECKED.
+  /// FAULTED, ERROR, TIMEOUT, COMPILE_ERROR, NOT_MEASURED, PASS_UNCHECKED.
   std::string status;
   double timeMs = std::numeric_limits<double>::quiet_NaN();
   /// Where and when it was measured ("NVIDIA H200", ISO date); may be empty.
