@@ -13,11 +13,12 @@
 
 using namespace mixc::costmodel;
 
-double TaskScores::apeak() const {
-  if (bestOfTop.empty())
+double TaskScores::apeak(size_t k) const {
+  size_t n = std::min(k, bestOfTop.size());
+  if (n == 0)
     return 0;
-  return std::accumulate(bestOfTop.begin(), bestOfTop.end(), 0.0) /
-         double(bestOfTop.size());
+  return std::accumulate(bestOfTop.begin(), bestOfTop.begin() + n, 0.0) /
+         double(n);
 }
 
 double mixc::costmodel::kendallTauB(llvm::ArrayRef<double> x,
@@ -162,6 +163,7 @@ Summary mixc::costmodel::summarize(llvm::ArrayRef<TaskScores> tasks,
         std::max(summary.maxTop1Slowdown, task.top1Slowdown);
     summary.within10 += task.top1Slowdown <= 1.10 ? 1 : 0;
     summary.meanApeak += task.apeak();
+    summary.meanApeak8 += task.apeak(8);
     if (summary.meanBestOfTop.size() < task.bestOfTop.size())
       summary.meanBestOfTop.resize(task.bestOfTop.size(), 0);
     for (auto [sum, value] : llvm::zip(summary.meanBestOfTop, task.bestOfTop))
@@ -174,6 +176,7 @@ Summary mixc::costmodel::summarize(llvm::ArrayRef<TaskScores> tasks,
   summary.meanTop1Slowdown /= n;
   summary.within10 /= n;
   summary.meanApeak /= n;
+  summary.meanApeak8 /= n;
   for (double &value : summary.meanBestOfTop)
     value /= n;
   return summary;

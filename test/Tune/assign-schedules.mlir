@@ -11,6 +11,9 @@
 // RUN: mixc-opt --mix-assign-schedules %s | FileCheck %s --check-prefix=DEFAULT
 // RUN: mixc-opt --mix-assign-schedules="db=%t.db overwrite=true" %s | FileCheck %s --check-prefix=OVERWRITE
 // RUN: %expect-exit 1 mixc-opt --mix-assign-schedules="db=%t.missing" %s 2>&1 | FileCheck %s --check-prefix=MISSING
+// mixc --tuning-db compiles the ops with the database's schedules.
+// RUN: rm -rf %t.out && mixc %s -o %t.out --tuning-db %t.db > /dev/null
+// RUN: FileCheck %s --check-prefix=MANIFEST < %t.out/attention_0.json
 // RUN: echo '{"not": "a model"}' > %t.bad.json
 // RUN: %expect-exit 1 mixc-opt --mix-assign-schedules="model=%t.bad.json" %s 2>&1 | FileCheck %s --check-prefix=BADMODEL
 
@@ -34,6 +37,11 @@
 
 // OVERWRITE-LABEL: func.func @scheduled
 // OVERWRITE: mix.schedule_source = "db", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 4}>
+
+// MANIFEST: "schedule": {
+// MANIFEST-NEXT: "params": {
+// MANIFEST-NEXT: "block_m": 128,
+// MANIFEST-NEXT: "block_n": 64,
 
 // MISSING: error: mix-assign-schedules: cannot read '{{.*}}.missing'
 // BADMODEL: error: mix-assign-schedules: {{.*}}bad.json: not a mixc cost model

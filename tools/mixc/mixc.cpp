@@ -50,6 +50,16 @@ static llvm::cl::opt<bool> shortPointers(
     "ptx-short-pointers", llvm::cl::init(true),
     llvm::cl::desc("32-bit shared-memory addresses in the PTX (default true; "
                    "=false for 64-bit, to compare)"));
+static llvm::cl::opt<std::string>
+    tuningDb("tuning-db",
+             llvm::cl::desc("Take each op's schedule from this tuning database "
+                            "(mixc-tune --db) when it holds the op's task"),
+             llvm::cl::value_desc("tuning.jsonl"));
+static llvm::cl::opt<std::string> costModel(
+    "cost-model",
+    llvm::cl::desc("Else let this cost model (mixc-costmodel train) pick "
+                   "from the op's schedule space"),
+    llvm::cl::value_desc("model.json"));
 static llvm::cl::opt<bool> printKernels(
     "print-kernels",
     llvm::cl::desc("Print the module with the built gpu.func kernels before "
@@ -99,6 +109,14 @@ int main(int argc, char **argv) {
   if (failed(verify(*module)))
     return 1;
   PassManager pm(&context);
+  // Ops without a #mix.schedule: the tuning database's best, else the cost
+  // model's pick, else the template default (--mix-assign-schedules).
+  if (!tuningDb.empty() || !costModel.empty()) {
+    mixc::MixAssignSchedulesOptions assign;
+    assign.dbPath = tuningDb;
+    assign.modelPath = costModel;
+    pm.addPass(mixc::createMixAssignSchedules(assign));
+  }
   pm.addPass(mixc::createConvertMixToGpu());
   if (failed(pm.run(*module)))
     return 1;

@@ -28,6 +28,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -43,7 +44,8 @@ struct TaskScores {
   /// bestOfTop[j-1]: best measured throughput among the top j predicted,
   /// over the best measured, for j = 1..k.
   std::vector<double> bestOfTop;
-  double apeak() const; ///< the mean of bestOfTop
+  /// The mean of bestOfTop over j = 1..k (all of it by default).
+  double apeak(size_t k = SIZE_MAX) const;
 };
 
 /// Scores `scores` (one per row of `task`, in task.rows order) against the
@@ -86,6 +88,9 @@ struct Summary {
   double meanTop1Slowdown = 0, maxTop1Slowdown = 0;
   double within10 = 0; ///< fraction of tasks whose top-1 is within 10%
   double meanApeak = 0;
+  /// a-peak@8: spaces of 30 to 40 schedules (attention, SSD) saturate
+  /// a-peak@32 near 1; the first 8 trials still tell models apart.
+  double meanApeak8 = 0;
   std::vector<double> meanBestOfTop; ///< the a-peak curve, per j
 };
 Summary summarize(llvm::ArrayRef<TaskScores> tasks, llvm::StringRef op = "");
