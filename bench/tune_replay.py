@@ -2,7 +2,7 @@
 """How fast mixc-tune finds the best schedule, on recorded measurements.
 
     bench/tune_replay.py DATA.jsonl DATASET OUT.md [--trials 64]
-                         [--batch-size 16] [--tasks GLOB,...]
+                         [--batch-size 16] [--tasks GLOB,...] [--tune PATH]
 
 For every task of DATA (the committed measurements, every schedule of each
 task's space measured), runs mixc-tune on DATASET/<task>/task.mlir with
@@ -35,6 +35,7 @@ def main():
     parser.add_argument("--trials", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--tasks", default="*")
+    parser.add_argument("--tune", default=TUNE, help="the mixc-tune to run")
     args = parser.parse_args()
 
     by_case = {}
@@ -51,7 +52,7 @@ def main():
         for i, case in enumerate(cases):
             db = os.path.join(tmp, case + ".jsonl")
             run = subprocess.run(
-                [TUNE, os.path.join(args.dataset, case, "task.mlir"), "--db", db,
+                [args.tune, os.path.join(args.dataset, case, "task.mlir"), "--db", db,
                  "--trials", str(args.trials), "--batch-size", str(args.batch_size),
                  "--measure", "replay:" + args.data, "--data", args.data,
                  "--exclude-tuned-tasks"], capture_output=True, text=True)

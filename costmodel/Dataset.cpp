@@ -2,6 +2,7 @@
 
 #include "mixc/CostModel/Dataset.h"
 #include "mixc/CostModel/Features.h"
+#include "mixc/Dialect/Mix/ScheduleTemplates.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
@@ -26,6 +27,21 @@ std::string Measurement::scheduleKey() const {
     key += name + "=" + std::to_string(value);
   }
   return key;
+}
+
+std::optional<llvm::SmallVector<int64_t, 8>>
+mixc::costmodel::schedulePoint(const Measurement &m,
+                               const mix::ScheduleTemplateDecl &decl) {
+  llvm::SmallVector<int64_t, 8> point;
+  for (const mix::ScheduleParamDecl &param : decl.params)
+    point.push_back(param.defaultValue);
+  for (const auto &[name, value] : m.params) {
+    const mix::ScheduleParamDecl *param = decl.findParam(name);
+    if (!param || !param->isLegal(value))
+      return std::nullopt;
+    point[size_t(param - decl.params.data())] = value;
+  }
+  return point;
 }
 
 namespace {

@@ -46,22 +46,6 @@ bestPerTask(llvm::ArrayRef<Measurement> records) {
   return best;
 }
 
-/// `m`'s schedule as a point of its template, or nullopt when it names a
-/// parameter the template does not declare or an illegal value.
-std::optional<IntegerPoint> pointOf(const Measurement &m,
-                                    const mix::ScheduleTemplateDecl &decl) {
-  IntegerPoint point;
-  for (const mix::ScheduleParamDecl &param : decl.params)
-    point.push_back(param.defaultValue);
-  for (const auto &[name, value] : m.params) {
-    const mix::ScheduleParamDecl *param = decl.findParam(name);
-    if (!param || !param->isLegal(value))
-      return std::nullopt;
-    point[size_t(param - decl.params.data())] = value;
-  }
-  return point;
-}
-
 /// The model's top pick among the legal schedules of `decl` for `shape`.
 FailureOr<IntegerPoint> modelPick(const CostModel &model, const OpShape &shape,
                                   const mix::ScheduleTemplateDecl &decl,
@@ -162,7 +146,8 @@ struct MixAssignSchedulesPass
         const mix::ScheduleTemplateDecl *decl =
             mix::lookupScheduleTemplate(it->second->templateName);
         if (decl && decl->opName == shape->opName)
-          if (std::optional<IntegerPoint> point = pointOf(*it->second, *decl))
+          if (std::optional<IntegerPoint> point =
+                  schedulePoint(*it->second, *decl))
             return assign(*decl, *point, "db");
       }
       if (model)

@@ -15,13 +15,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -174,19 +171,10 @@ int main(int argc, char **argv) {
   registerMixcDialects(registry);
   MLIRContext context(registry);
 
-  llvm::SourceMgr sourceMgr;
-  std::string openError;
-  auto file = openInputFile(inputFilename, &openError);
-  if (!file)
-    return fail(openError);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module;
-  {
-    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
-      return 1; // the handler printed the located error
-  }
+  OwningOpRef<ModuleOp> module =
+      parseMixcFile(inputFilename, context, "mixc-run");
+  if (!module)
+    return 1; // parseMixcFile printed why
 
   std::string error;
   std::unique_ptr<CpuRunner> runner =

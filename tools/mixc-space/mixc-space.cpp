@@ -18,13 +18,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -203,21 +200,10 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerMixcDialects(registry);
   MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  std::string openError;
-  auto file = openInputFile(inputFilename, &openError);
-  if (!file) {
-    llvm::errs() << "mixc-space: " << openError << "\n";
+  OwningOpRef<ModuleOp> module =
+      parseMixcFile(inputFilename, context, "mixc-space");
+  if (!module)
     return 1;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module;
-  {
-    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
-      return 1;
-  }
 
   bool ok = true;
   size_t index = 0;

@@ -44,8 +44,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -57,7 +55,6 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -291,23 +288,6 @@ struct TuningTask {
   }
 };
 
-/// The point of `m`'s schedule in `decl`'s parameter order (defaults for
-/// missing names), or nullopt when it names another parameter.
-std::optional<IntegerPoint> pointOf(const Measurement &m,
-                                    const mix::ScheduleTemplateDecl &decl) {
-  IntegerPoint point;
-  for (const mix::ScheduleParamDecl &param : decl.params)
-    point.push_back(param.defaultValue);
-  for (const auto &[name, value] : m.params) {
-    auto it = llvm::find_if(decl.params,
-                            [&](const auto &p) { return p.name == name; });
-    if (it == decl.params.end())
-      return std::nullopt;
-    point[size_t(it - decl.params.begin())] = value;
-  }
-  return point;
-}
-
 /// `task`'s op alone in a module, with schedule `point`: what mixc compiles
 /// for one candidate.
 std::string candidateModule(const TuningTask &task,
@@ -484,23 +464,26 @@ bool compileCandidate(const TuningTask &task, llvm::ArrayRef<int64_t> point,
   return true;
 }
 
-/// The last JSON object of a results file.
-std::optional<json::Object> lastResult(llvm::StringRef path) {
+/// The JSON objects of a JSON-lines file, in order; lines that are not
+/// whole objects (a writer killed mid-line) are skipped. Empty when the
+/// file does not exist.
+std::vector<json::Object> readJsonLines(llvm::StringRef path) {
+  std::vector<json::Object> objects;
   auto file = llvm::MemoryBuffer::getFile(path);
   if (!file)
-    return std::nullopt;
+    return objects;
   llvm::SmallVector<llvm::StringRef> lines;
-  (*file)->getBuffer().rtrim().split(lines, '\n');
-  if (lines.empty())
-    return std::nullopt;
-  auto parsed = json::parse(lines.back());
-  if (!parsed) {
-    llvm::consumeError(parsed.takeError());
-    return std::nullopt;
+  (*file)->getBuffer().split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    auto parsed = json::parse(line);
+    if (!parsed) {
+      llvm::consumeError(parsed.takeError());
+      continue;
+    }
+    if (json::Object *object = parsed->getAsObject())
+      objects.push_back(std::move(*object));
   }
-  if (json::Object *object = parsed->getAsObject())
-    return std::move(*object);
-  return std::nullopt;
+  return objects;
 }
 
 /// No GPU here: local measurement cannot go on.
@@ -530,7 +513,9 @@ std::variant<Outcome, NoGpu> measureLocally(const TuningTask &task,
                  logPath, error);
   if (code == 2)
     return NoGpu{logTail(logPath)};
-  outcome.result = lastResult(resultsPath);
+  std::vector<json::Object> results = readJsonLines(resultsPath);
+  if (!results.empty())
+    outcome.result = std::move(results.back());
   if (code < 0 || !outcome.result) {
     outcome.status = code < 0 && error.find("timed out") != std::string::npos
                          ? "TIMEOUT"
@@ -593,7 +578,7 @@ llvm::Error Tuner::loadDatabase() {
   for (const Measurement &m : dbRecords)
     for (TuningTask &task : tasks)
       if (m.task == task.key && m.templateName == task.decl->name)
-        if (std::optional<IntegerPoint> point = pointOf(m, *task.decl))
+        if (std::optional<IntegerPoint> point = schedulePoint(m, *task.decl))
           if (!task.measured.count(*point))
             task.record(*point, m);
   return llvm::Error::success();
@@ -810,36 +795,26 @@ int Tuner::runBatch(llvm::StringRef dir) {
   };
   std::map<std::string, Pending> pending;
   std::vector<std::string> pendingOrder; // index order: proposal order
-  if (auto index = llvm::MemoryBuffer::getFile(indexPath)) {
-    llvm::SmallVector<llvm::StringRef> lines;
-    (*index)->getBuffer().split(lines, '\n', -1, false);
-    for (llvm::StringRef line : lines) {
-      auto parsed = json::parse(line);
-      if (!parsed) {
-        llvm::consumeError(parsed.takeError());
+  for (const json::Object &entry : readJsonLines(indexPath)) {
+    auto folder = entry.getString("folder");
+    auto key = entry.getString("task");
+    const json::Array *point = entry.getArray("point");
+    if (!folder || !key || !point)
+      continue;
+    for (TuningTask &task : tasks) {
+      if (task.key != *key)
         continue;
-      }
-      const json::Object *entry = parsed->getAsObject();
-      auto folder = entry ? entry->getString("folder") : std::nullopt;
-      auto key = entry ? entry->getString("task") : std::nullopt;
-      const json::Array *point = entry ? entry->getArray("point") : nullptr;
-      if (!folder || !key || !point)
+      IntegerPoint values;
+      for (const json::Value &v : *point)
+        values.push_back(v.getAsInteger().value_or(0));
+      if (task.measured.count(values) || pending.count(folder->str()))
         continue;
-      for (TuningTask &task : tasks) {
-        if (task.key != *key)
-          continue;
-        IntegerPoint values;
-        for (const json::Value &v : *point)
-          values.push_back(v.getAsInteger().value_or(0));
-        if (!task.measured.count(values) && !pending.count(folder->str()))
-          pendingOrder.push_back(folder->str());
-        if (!task.measured.count(values))
-          pending[folder->str()] = {
-              &task,
-              values,
-              {values, entry->getNumber("predicted").value_or(std::nan("")),
-               entry->getBoolean("explore").value_or(false)}};
-      }
+      pendingOrder.push_back(folder->str());
+      pending[folder->str()] = {
+          &task,
+          values,
+          {values, entry.getNumber("predicted").value_or(std::nan("")),
+           entry.getBoolean("explore").value_or(false)}};
     }
   }
 
@@ -849,27 +824,17 @@ int Tuner::runBatch(llvm::StringRef dir) {
   // order the GPU machine ran them in, so the tuning curve follows the
   // model's ranking.
   std::map<std::string, json::Object> results;
-  if (auto file = llvm::MemoryBuffer::getFile(resultsPath)) {
-    llvm::SmallVector<llvm::StringRef> lines;
-    (*file)->getBuffer().split(lines, '\n', -1, false);
-    for (llvm::StringRef line : lines) {
-      auto parsed = json::parse(line);
-      if (!parsed) {
-        llvm::consumeError(parsed.takeError());
-        continue;
-      }
-      json::Object *result = parsed->getAsObject();
-      auto manifest = result ? result->getString("manifest") : std::nullopt;
-      if (!manifest ||
-          result->getString("message").value_or("").starts_with("not run"))
-        continue;
-      llvm::StringRef folderPath = llvm::sys::path::parent_path(*manifest);
-      std::string folder =
-          (llvm::sys::path::filename(llvm::sys::path::parent_path(folderPath)) +
-           "/" + llvm::sys::path::filename(folderPath))
-              .str();
-      results[folder] = std::move(*result); // the last run of it wins
-    }
+  for (json::Object &result : readJsonLines(resultsPath)) {
+    auto manifest = result.getString("manifest");
+    if (!manifest ||
+        result.getString("message").value_or("").starts_with("not run"))
+      continue;
+    llvm::StringRef folderPath = llvm::sys::path::parent_path(*manifest);
+    std::string folder =
+        (llvm::sys::path::filename(llvm::sys::path::parent_path(folderPath)) +
+         "/" + llvm::sys::path::filename(folderPath))
+            .str();
+    results[folder] = std::move(result); // the last run of it wins
   }
   size_t ingested = 0;
   for (const std::string &folder : pendingOrder) {
@@ -1105,21 +1070,10 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   registerMixcDialects(registry);
   MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  std::string openError;
-  auto file = openInputFile(inputFilename, &openError);
-  if (!file) {
-    llvm::errs() << "mixc-tune: " << openError << "\n";
+  OwningOpRef<ModuleOp> module =
+      parseMixcFile(inputFilename, context, "mixc-tune");
+  if (!module)
     return 1;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module;
-  {
-    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-    if (!module)
-      return 1;
-  }
 
   std::vector<TuningTask> tasks;
   llvm::StringMap<unsigned> familyCounts;

@@ -18,9 +18,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -89,16 +87,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   } else {
-    llvm::SourceMgr sourceMgr;
-    std::string error;
-    auto file = openInputFile(path, &error);
-    if (!file) {
-      llvm::errs() << "mixc: error: " << error << "\n";
-      return 1;
-    }
-    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    module = mixc::parseMixcFile(path, context, "mixc");
     if (!module)
       return 1;
   }

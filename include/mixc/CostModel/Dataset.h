@@ -16,14 +16,20 @@
 #define MIXC_COSTMODEL_DATASET_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace mixc::mix {
+struct ScheduleTemplateDecl;
+} // namespace mixc::mix
 
 namespace mixc::costmodel {
 
@@ -57,6 +63,12 @@ struct Measurement {
   /// within its task.
   std::string scheduleKey() const;
 };
+
+/// `m`'s schedule as one value per parameter of `decl`, in declared order
+/// (the default where the record omits one), or std::nullopt when it names
+/// a parameter `decl` does not declare or a value it does not allow.
+std::optional<llvm::SmallVector<int64_t, 8>>
+schedulePoint(const Measurement &m, const mix::ScheduleTemplateDecl &decl);
 
 /// Parses one record; errors name `where` ("FILE:LINE"). Records of another
 /// feature schema, or whose feature names differ from this build's schema,
