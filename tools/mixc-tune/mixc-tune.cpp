@@ -1107,6 +1107,13 @@ int main(int argc, char **argv) {
                   (space->getRefusal().empty()
                        ? std::string()
                        : ": " + space->getRefusal().str()));
+    // Features of every point of the space are computed later without a
+    // way to fail (cantFail): what could make them fail (the shape, the
+    // template) is checked here, once.
+    if (auto features =
+            computeFeatures(*shape, *decl, space->getPoints().front());
+        !features)
+      return fail(llvm::toString(features.takeError()));
     llvm::StringRef family = op->getName().stripDialect();
     TuningTask task{
         op,     (family + "_" + llvm::Twine(familyCounts[family]++)).str(),
