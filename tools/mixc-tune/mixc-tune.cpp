@@ -42,6 +42,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
@@ -55,6 +56,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -1074,6 +1076,10 @@ int main(int argc, char **argv) {
       parseMixcFile(inputFilename, context, "mixc-tune");
   if (!module)
     return 1;
+  // Errors at ops print as FILE:LINE:COL with the source line.
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
 
   std::vector<TuningTask> tasks;
   llvm::StringMap<unsigned> familyCounts;
@@ -1084,6 +1090,16 @@ int main(int argc, char **argv) {
       op->emitError() << "mixc-tune: " << message;
       ok = false;
     };
+    // A schedule is measured at sizes; a dynamic size has none to run at.
+    for (auto [index, type] : llvm::enumerate(op->getOperandTypes()))
+      if (auto shaped = dyn_cast<ShapedType>(type);
+          shaped && !shaped.hasStaticShape()) {
+        std::string text;
+        llvm::raw_string_ostream(text) << type;
+        return fail("tuning needs static sizes, and operand #" +
+                    llvm::Twine(index) + " is " + text +
+                    ": tune a copy of the op at the sizes it runs at");
+      }
     auto shape = describeOp(op);
     if (!shape)
       return fail(llvm::toString(shape.takeError()));
