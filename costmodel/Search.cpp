@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 
 using namespace mixc;
 using namespace mixc::costmodel;
@@ -155,5 +156,24 @@ std::vector<Proposal> mixc::costmodel::proposeSchedules(
     taken.insert(ranked[next].first);
     proposals.push_back({ranked[next].first, ranked[next].second, false});
   }
+  if (proposals.size() == count)
+    return proposals;
+
+  // The search saw fewer unmeasured points than asked for: rank every
+  // unmeasured point of the space (the space is enumerated anyway), so that
+  // a short proposal list means the space is exhausted, not the search.
+  std::vector<IntegerPoint> rest;
+  for (const IntegerPoint &point : space.getPoints())
+    if (!measured.count(point) && !taken.count(point))
+      rest.push_back(point);
+  if (rest.empty())
+    return proposals;
+  std::vector<double> values = score(rest);
+  std::vector<size_t> order(rest.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return values[a] > values[b]; });
+  for (size_t i = 0; i < order.size() && proposals.size() < count; ++i)
+    proposals.push_back({rest[order[i]], values[order[i]], false});
   return proposals;
 }

@@ -48,8 +48,10 @@ struct Proposal {
 
 /// Up to `count` distinct legal points of `space` not in `measured`, best
 /// predicted first. `best` lists measured points by measured speed (fastest
-/// first); they seed the population. Fewer than `count` when the space has
-/// fewer unmeasured points.
+/// first); they seed the population. When the search has seen fewer
+/// unmeasured points than asked for, the rest of the space's unmeasured
+/// points are ranked instead, so fewer than `count` means that the space
+/// has no more.
 std::vector<Proposal>
 proposeSchedules(const ScheduleSpace &space, PointScorer score,
                  const std::set<IntegerPoint> &measured,

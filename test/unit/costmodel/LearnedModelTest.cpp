@@ -228,6 +228,20 @@ TEST(Search, ProposesDistinctLegalUnmeasuredPoints) {
       best = p;
     }
   EXPECT_EQ(proposals.front().point, best);
+  // A search too small to see the whole space still proposes as many as
+  // asked, from the rest of the space.
+  SearchOptions tiny;
+  tiny.population = 2;
+  tiny.generations = 0;
+  tiny.epsilon = 0;
+  size_t want = space.count() - measured.size();
+  std::vector<Proposal> all4 =
+      proposeSchedules(space, score, measured, {}, want, tiny, random);
+  EXPECT_EQ(all4.size(), want);
+  std::set<IntegerPoint> distinct;
+  for (const Proposal &p : all4)
+    distinct.insert(p.point);
+  EXPECT_EQ(distinct.size(), want);
   // Asking for more than is left returns what is left.
   std::set<IntegerPoint> all(space.getPoints().begin(),
                              space.getPoints().end());
