@@ -3,7 +3,9 @@
 # goes today: parse and verify mix ops, decompose them to linalg (the reference
 # semantics), JIT-run on the CPU, check attention against NumPy, and import a
 # GPT block exported by PyTorch, raising its attention to mix.attention and
-# matching onnxruntime's output. GPU code generation is not built yet.
+# matching onnxruntime's output; then pick schedules with the cost model
+# trained on the committed measurements and compile GPU kernels (cubins for
+# sm_90a and launch manifests; running them needs a GPU: mixc-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -36,7 +38,11 @@ echo "== 4. mixc-run: JIT-compile and run the block on the CPU with seeded rando
 
 echo
 echo "== 5. mixc-run against an independent NumPy attention (causal, GQA 4:2, window 3, 2 sinks)"
-python3 test/Execution/Inputs/attention_reference.py "$out/numpy"
+# Debian's python3 has numpy (python3-numpy, installed by setup.sh); a python3
+# earlier on PATH (pyenv, a venv) may not: the tests make the same choice.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+"$py" test/Execution/Inputs/attention_reference.py "$out/numpy"
 "$bin/mixc-run" test/Execution/mixc-run.mlir --input "$out/numpy/q.npy" \
   --input "$out/numpy/k.npy" --input "$out/numpy/v.npy" \
   --expect "$out/numpy/out.npy" --rtol 1e-5 --atol 1e-6
@@ -51,4 +57,14 @@ grep -oE "mix\.attention [^:]*" "$out/gpt_block.mlir" | sed 's/^/   /' | cut -c1
   --expect "$gpt/output_0.npy" --rtol 1e-4 --atol 1e-5 | sed 's/^/   /'
 
 echo
-echo "Next in the pipeline (not built yet): schedules -> GPU kernels (PTX/cubin for sm_90a) -> libmixrt."
+echo "== 7. schedules: train the cost model on the committed GPU measurements, let it pick"
+"$bin/mixc-costmodel" train costmodel/data/h100/2026-12-04.jsonl -o "$out/model.json" | sed 's/^/   /'
+"$bin/mixc-opt" --mix-assign-schedules="model=$out/model.json" bench/tune/h100.mlir |
+  grep -oE "mix\.(attention|ssd|monarch) .*schedule = #mix\.schedule<[^>]*>" |
+  sed -E 's/^(mix\.[a-z]+) .*(mix\.schedule_source = "[a-z]+"), schedule = /   \1: \2 /'
+
+echo
+echo "== 8. GPU kernels: the tuning run's best schedules (bench/tune), else the model's, compiled for sm_90a"
+"$bin/mixc" bench/tune/h100.mlir -o "$out/kernels" \
+  --tuning-db bench/tune/h100-tuning.jsonl --cost-model "$out/model.json" | sed 's/^/   /'
+echo "   on a GPU machine: build-rt/bin/mixc-bench $out/kernels (README: the runtime builds alone)"
