@@ -5,9 +5,10 @@
 
 Run here (mixc-space needs MLIR). For every candidate of DATASET/index.jsonl
 it writes one line to OUT.jsonl: mixc-space's feature record of the
-candidate (schema_version, op, task, template, params, feature_names,
-features; ptxas's numbers from the candidate's manifest), the same
-features without the manifest as "static_features" (what a tuner sees of a
+candidate (schema_version, op, task, template, params, features with
+ptxas's numbers from the candidate's manifest; not the feature names, which
+schema_version fixes), the same features without the manifest as
+"static_features" (what a tuner sees of a
 candidate it has not compiled: attention's register estimate instead of
 ptxas's count, and the occupancy that follows) and its
 measurement: status (PASS, FAIL: wrong results, ERROR/faulted: could not
@@ -70,7 +71,7 @@ def space_record(kernel_mlir, manifests):
     if run.returncode != 0:
         sys.exit(f"mixc-space failed on {kernel_mlir}:\n{run.stderr}")
     record = json.loads(run.stdout.splitlines()[0])
-    for key in ("op_index", "loc"):
+    for key in ("op_index", "loc", "feature_names"):
         record.pop(key, None)
     return record
 

@@ -243,7 +243,7 @@ def main():
     out = args[0] if args else os.path.join(ROOT, ".kernels", "dataset")
     index_path = os.path.join(out, "index.jsonl")
     previous = {c["folder"]: c for c in read_index(index_path)}
-    candidates, todo, tasks = [], [], set()
+    candidates, to_compile, tasks = [], [], set()
     for set_name in only:
         if set_name not in SETS:
             sys.exit(f"unknown set {set_name}; sets: {', '.join(SETS)}")
@@ -279,28 +279,28 @@ def main():
                 elif not force and not changed and old not in (None, True):
                     entry["compiled"] = old
                 else:
-                    todo.append(entry)
+                    to_compile.append(entry)
     if not tasks:
         sys.exit(f"no task of {', '.join(only)} matches {','.join(patterns)}")
     if list_only:
         print(f"{len(tasks)} tasks, {len(candidates)} candidates")
         return
     print(f"{len(tasks)} tasks, {len(candidates)} candidates, "
-          f"{len(candidates) - len(todo)} already compiled; compiling {len(todo)}, "
+          f"{len(candidates) - len(to_compile)} already compiled; compiling {len(to_compile)}, "
           f"{jobs} at a time", flush=True)
-    by_folder = {c["folder"]: c for c in todo}
+    by_folder = {c["folder"]: c for c in to_compile}
     done = 0
     pool = concurrent.futures.ThreadPoolExecutor(jobs)
     try:
         futures = [pool.submit(compile_one, mixc, os.path.join(out, c["folder"]))
-                   for c in todo]
+                   for c in to_compile]
         for future in concurrent.futures.as_completed(futures):
             folder, rc, text = future.result()
             entry = by_folder[os.path.relpath(folder, out)]
             entry["compiled"] = True if rc == 0 else text
             done += 1
-            if rc != 0 or done % 50 == 0 or done == len(todo):
-                print(f"[{done}/{len(todo)}] {entry['folder']}: "
+            if rc != 0 or done % 50 == 0 or done == len(to_compile):
+                print(f"[{done}/{len(to_compile)}] {entry['folder']}: "
                       f"{'ok' if rc == 0 else 'FAILED: ' + text.splitlines()[-1]}", flush=True)
     finally:
         # Also when interrupted (or mixc could not be started): the index

@@ -75,6 +75,28 @@ TEST(Dataset, ParsesRecordsAndOrdersParams) {
   EXPECT_EQ(m->staticFeatures.size(), kFeatureCount);
 }
 
+TEST(Dataset, FeatureNamesAreOptionalButChecked) {
+  std::string full = record("t", 64, 0.5, 1.0);
+  auto parsed = llvm::json::parse(full);
+  ASSERT_TRUE(bool(parsed));
+  llvm::json::Object &object = *parsed->getAsObject();
+  llvm::json::Array names = *object.getArray("feature_names");
+  object.erase("feature_names");
+  auto text = [&] {
+    std::string out;
+    llvm::raw_string_ostream(out)
+        << llvm::json::Value(llvm::json::Object(object));
+    return out;
+  };
+  EXPECT_TRUE(bool(parseMeasurement(text(), "x:1")));
+  std::swap(names[0], names[1]);
+  object["feature_names"] = std::move(names);
+  auto swapped = parseMeasurement(text(), "x:2");
+  ASSERT_FALSE(bool(swapped));
+  EXPECT_NE(llvm::toString(swapped.takeError()).find("not where the schema"),
+            std::string::npos);
+}
+
 TEST(Dataset, RejectsAnotherSchemaNamingTheLine) {
   auto m = parseMeasurement(record("t", 64, 0.5, 1.0, "mixc-features-0"),
                             "data.jsonl:7");
