@@ -549,6 +549,68 @@ Tensor ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &B,
   return y;
 }
 
+Tensor ssdRecurrent(const Tensor &x, const Tensor &dt, const Tensor &A,
+                    const Tensor &B, const Tensor &C,
+                    const SSDOptions &options) {
+  const char *fn = "ssdRecurrent";
+  require(!options.bidirectional, fn, "only the forward form is a recurrence");
+  requireRank(x, 4, fn, "x");
+  requireRank(dt, 3, fn, "dt");
+  requireRank(A, 1, fn, "A");
+  requireRank(B, 4, fn, "B");
+  requireRank(C, 4, fn, "C");
+  const int64_t batch = x.shape[0], len = x.shape[1], heads = x.shape[2],
+                headDim = x.shape[3];
+  const int64_t groups = B.shape[2], state = B.shape[3];
+  for (int64_t d = 0; d < 3; ++d)
+    requireDim(dt.shape[d], x.shape[d], fn, "dt dim " + std::to_string(d));
+  requireDim(A.shape[0], heads, fn, "A length");
+  requireDim(B.shape[0], batch, fn, "B batch");
+  requireDim(B.shape[1], len, fn, "B length");
+  for (int64_t d = 0; d < 4; ++d)
+    requireDim(C.shape[d], B.shape[d], fn, "C dim " + std::to_string(d));
+  require(groups > 0 && heads % groups == 0, fn,
+          "the group count must divide the head count");
+  if (options.D) {
+    requireRank(*options.D, 1, fn, "D");
+    requireDim(options.D->shape[0], heads, fn, "D length");
+  }
+  if (options.dtBias) {
+    requireRank(*options.dtBias, 1, fn, "dtBias");
+    requireDim(options.dtBias->shape[0], heads, fn, "dtBias length");
+  }
+  const int64_t perGroup = heads / groups;
+  Tensor y(x.shape);
+  std::vector<double> s(static_cast<size_t>(state * headDim));
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t h = 0; h < heads; ++h) {
+      const int64_t g = h / perGroup;
+      std::fill(s.begin(), s.end(), 0.0);
+      for (int64_t t = 0; t < len; ++t) {
+        double step = dt.data[idx3(dt, b, t, h)];
+        if (options.dtBias)
+          step += options.dtBias->data[h];
+        if (options.dtSoftplus)
+          step = softplus(step);
+        const double decay = std::exp(step * A.data[h]);
+        for (int64_t n = 0; n < state; ++n) {
+          const double bn = step * B.data[idx4(B, b, t, g, n)];
+          const double cn = C.data[idx4(C, b, t, g, n)];
+          double *row = s.data() + n * headDim;
+          for (int64_t p = 0; p < headDim; ++p) {
+            row[p] = decay * row[p] + bn * x.data[idx4(x, b, t, h, p)];
+            y.data[idx4(y, b, t, h, p)] += cn * row[p];
+          }
+        }
+        if (options.D)
+          for (int64_t p = 0; p < headDim; ++p)
+            y.data[idx4(y, b, t, h, p)] +=
+                options.D->data[h] * x.data[idx4(x, b, t, h, p)];
+      }
+    }
+  return y;
+}
+
 //===----------------------------------------------------------------------===//
 // mix.monarch
 //===----------------------------------------------------------------------===//

@@ -602,6 +602,10 @@ private:
 
   bool readBlock(const json::Value &root, Manifest &m);
   bool readGrid(const json::Value &root, Manifest &m);
+  bool readWorkspace(const json::Value &root, Manifest &m);
+  /// A list of grid factors ([{const} or {arg, dim, ceildiv?}]) at `field`.
+  bool readFactors(const json::Value &factors, const std::string &field,
+                   const Manifest &m, std::vector<GridFactor> &out);
   bool readArg(const json::Value &v, size_t index, KernelArg &arg);
 };
 
@@ -712,7 +716,7 @@ bool ManifestReader::read(const json::Value &root, Manifest &m) {
   }
 
   // The grid refers to arguments, so it is read after them.
-  return readBlock(root, m) && readGrid(root, m);
+  return readBlock(root, m) && readGrid(root, m) && readWorkspace(root, m);
 }
 
 bool ManifestReader::readArg(const json::Value &v, size_t index,
@@ -822,71 +826,100 @@ bool ManifestReader::readGrid(const json::Value &root, Manifest &m) {
     return fail(*grid, "grid",
                 "expected 3 dimensions, got " +
                     std::to_string(grid->array.size()));
-  for (size_t d = 0; d < 3; ++d) {
-    const json::Value &factors = grid->array[d];
-    const std::string field = "grid[" + std::to_string(d) + "]";
-    if (factors.kind != json::Value::Kind::Array)
-      return fail(factors, field,
-                  std::string("expected an array of factors, got ") +
-                      json::kindName(factors.kind));
-    m.grid[d].clear();
-    for (size_t f = 0; f < factors.array.size(); ++f) {
-      const json::Value &v = factors.array[f];
-      const std::string ff = field + "[" + std::to_string(f) + "]";
-      if (v.kind != json::Value::Kind::Object)
-        return fail(v, ff,
-                    std::string("expected an object, got ") +
-                        json::kindName(v.kind));
-      for (const auto &member : v.object)
-        if (member.first != "const" && member.first != "arg" &&
-            member.first != "dim" && member.first != "ceildiv")
-          return fail(member.second, ff,
-                      "unknown key '" + member.first +
-                          "' (expected const, or arg and dim with optional "
-                          "ceildiv)");
-      GridFactor factor;
-      if (const json::Value *c = v.get("const")) {
-        if (v.get("arg") || v.get("dim") || v.get("ceildiv"))
-          return fail(v, ff, "'const' excludes 'arg', 'dim' and 'ceildiv'");
-        if (c->kind != json::Value::Kind::Int || c->integer < 1)
-          return fail(*c, ff + ".const", "expected a positive integer");
-        factor.constant = c->integer;
-        m.grid[d].push_back(factor);
-        continue;
-      }
-      const json::Value *arg = require(v, "arg", ff, json::Value::Kind::Int);
-      if (!arg)
-        return false;
-      const json::Value *dim = require(v, "dim", ff, json::Value::Kind::Int);
-      if (!dim)
-        return false;
-      if (arg->integer < 0 ||
-          arg->integer >= static_cast<int64_t>(m.args.size()))
-        return fail(*arg, ff + ".arg",
-                    "argument " + std::to_string(arg->integer) +
-                        " does not exist (the kernel has " +
-                        std::to_string(m.args.size()) + ")");
-      const KernelArg &target = m.args[arg->integer];
-      if (dim->integer < 0 ||
-          dim->integer >= static_cast<int64_t>(target.shape.size()))
-        return fail(*dim, ff + ".dim",
-                    "dimension " + std::to_string(dim->integer) +
-                        " does not exist in argument '" + target.name +
-                        "' of rank " + std::to_string(target.shape.size()));
-      factor.arg = arg->integer;
-      factor.dim = dim->integer;
-      if (const json::Value *div =
-              optional(v, "ceildiv", ff, json::Value::Kind::Int)) {
-        if (div->integer < 1)
-          return fail(*div, ff + ".ceildiv",
-                      "expected a positive integer, got " +
-                          std::to_string(div->integer));
-        factor.ceilDiv = div->integer;
-      } else if (!error.empty()) {
-        return false;
-      }
-      m.grid[d].push_back(factor);
+  for (size_t d = 0; d < 3; ++d)
+    if (!readFactors(grid->array[d], "grid[" + std::to_string(d) + "]", m,
+                     m.grid[d]))
+      return false;
+  return true;
+}
+
+bool ManifestReader::readWorkspace(const json::Value &root, Manifest &m) {
+  m.workspace = Workspace();
+  const json::Value *workspace =
+      optional(root, "workspace", "", json::Value::Kind::Object);
+  if (!workspace)
+    return error.empty();
+  for (const auto &member : workspace->object)
+    if (member.first != "bytes" && member.first != "times")
+      return fail(member.second, "workspace",
+                  "unknown key '" + member.first + "' (expected bytes, times)");
+  const json::Value *bytes =
+      require(*workspace, "bytes", "workspace", json::Value::Kind::Int);
+  if (!bytes)
+    return false;
+  if (bytes->integer < 1)
+    return fail(*bytes, "workspace.bytes",
+                "expected a positive integer, got " +
+                    std::to_string(bytes->integer));
+  m.workspace.bytes = bytes->integer;
+  if (const json::Value *times = workspace->get("times"))
+    return readFactors(*times, "workspace.times", m, m.workspace.times);
+  return true;
+}
+
+bool ManifestReader::readFactors(const json::Value &factors,
+                                 const std::string &field, const Manifest &m,
+                                 std::vector<GridFactor> &out) {
+  if (factors.kind != json::Value::Kind::Array)
+    return fail(factors, field,
+                std::string("expected an array of factors, got ") +
+                    json::kindName(factors.kind));
+  out.clear();
+  for (size_t f = 0; f < factors.array.size(); ++f) {
+    const json::Value &v = factors.array[f];
+    const std::string ff = field + "[" + std::to_string(f) + "]";
+    if (v.kind != json::Value::Kind::Object)
+      return fail(v, ff,
+                  std::string("expected an object, got ") +
+                      json::kindName(v.kind));
+    for (const auto &member : v.object)
+      if (member.first != "const" && member.first != "arg" &&
+          member.first != "dim" && member.first != "ceildiv")
+        return fail(member.second, ff,
+                    "unknown key '" + member.first +
+                        "' (expected const, or arg and dim with optional "
+                        "ceildiv)");
+    GridFactor factor;
+    if (const json::Value *c = v.get("const")) {
+      if (v.get("arg") || v.get("dim") || v.get("ceildiv"))
+        return fail(v, ff, "'const' excludes 'arg', 'dim' and 'ceildiv'");
+      if (c->kind != json::Value::Kind::Int || c->integer < 1)
+        return fail(*c, ff + ".const", "expected a positive integer");
+      factor.constant = c->integer;
+      out.push_back(factor);
+      continue;
     }
+    const json::Value *arg = require(v, "arg", ff, json::Value::Kind::Int);
+    if (!arg)
+      return false;
+    const json::Value *dim = require(v, "dim", ff, json::Value::Kind::Int);
+    if (!dim)
+      return false;
+    if (arg->integer < 0 || arg->integer >= static_cast<int64_t>(m.args.size()))
+      return fail(*arg, ff + ".arg",
+                  "argument " + std::to_string(arg->integer) +
+                      " does not exist (the kernel has " +
+                      std::to_string(m.args.size()) + ")");
+    const KernelArg &target = m.args[arg->integer];
+    if (dim->integer < 0 ||
+        dim->integer >= static_cast<int64_t>(target.shape.size()))
+      return fail(*dim, ff + ".dim",
+                  "dimension " + std::to_string(dim->integer) +
+                      " does not exist in argument '" + target.name +
+                      "' of rank " + std::to_string(target.shape.size()));
+    factor.arg = arg->integer;
+    factor.dim = dim->integer;
+    if (const json::Value *div =
+            optional(v, "ceildiv", ff, json::Value::Kind::Int)) {
+      if (div->integer < 1)
+        return fail(*div, ff + ".ceildiv",
+                    "expected a positive integer, got " +
+                        std::to_string(div->integer));
+      factor.ceilDiv = div->integer;
+    } else if (!error.empty()) {
+      return false;
+    }
+    out.push_back(factor);
   }
   return true;
 }
@@ -1028,6 +1061,31 @@ bool mixc::runtime::resolveShapes(const Manifest &manifest,
   return true;
 }
 
+namespace {
+int64_t factorValue(const GridFactor &f, const Shapes &shapes) {
+  if (f.arg < 0)
+    return f.constant;
+  const int64_t size = shapes[f.arg][f.dim];
+  return (size + f.ceilDiv - 1) / f.ceilDiv;
+}
+} // namespace
+
+bool mixc::runtime::evaluateWorkspace(const Manifest &manifest,
+                                      const Shapes &shapes, int64_t &bytes,
+                                      std::string &error) {
+  constexpr int64_t kLimit = int64_t(1) << 40;
+  bytes = manifest.workspace.bytes;
+  for (const GridFactor &f : manifest.workspace.times) {
+    const int64_t value = factorValue(f, shapes);
+    if (value != 0 && bytes > kLimit / value) {
+      error = "the workspace would exceed 2^40 bytes";
+      return false;
+    }
+    bytes *= value;
+  }
+  return true;
+}
+
 bool mixc::runtime::evaluateGrid(const Manifest &manifest, const Shapes &shapes,
                                  std::array<uint32_t, 3> &grid,
                                  std::string &error) {
@@ -1036,11 +1094,7 @@ bool mixc::runtime::evaluateGrid(const Manifest &manifest, const Shapes &shapes,
   for (size_t d = 0; d < 3; ++d) {
     int64_t product = 1;
     for (const GridFactor &f : manifest.grid[d]) {
-      int64_t value = f.constant;
-      if (f.arg >= 0) {
-        const int64_t size = shapes[f.arg][f.dim];
-        value = (size + f.ceilDiv - 1) / f.ceilDiv;
-      }
+      const int64_t value = factorValue(f, shapes);
       // Checked before multiplying, so the product never overflows.
       if (value != 0 && product > kLimit[d] / value) {
         error = std::string("grid ") + kAxis[d] + " exceeds " +
@@ -1061,10 +1115,13 @@ bool mixc::runtime::evaluateGrid(const Manifest &manifest, const Shapes &shapes,
 
 void mixc::runtime::buildKernelParams(const Manifest &manifest,
                                       const void *const *devicePtrs,
-                                      const Shapes &shapes, KernelParams &out) {
+                                      const Shapes &shapes, KernelParams &out,
+                                      void *workspace, int64_t workspaceBytes) {
   size_t count = 0;
   for (const KernelArg &arg : manifest.args)
     count += memrefParamCount(arg.shape.size());
+  if (manifest.workspace.bytes > 0)
+    count += memrefParamCount(1);
   out.words.clear();
   out.words.reserve(count);
   for (size_t i = 0; i < manifest.args.size(); ++i) {
@@ -1084,6 +1141,12 @@ void mixc::runtime::buildKernelParams(const Manifest &manifest,
     }
     for (int64_t s : strides)
       out.words.push_back(static_cast<uint64_t>(s));
+  }
+  if (manifest.workspace.bytes > 0) {
+    const uint64_t ptr =
+        static_cast<uint64_t>(reinterpret_cast<uintptr_t>(workspace));
+    out.words.insert(out.words.end(),
+                     {ptr, ptr, 0, static_cast<uint64_t>(workspaceBytes), 1});
   }
   out.pointers.resize(out.words.size());
   for (size_t k = 0; k < out.words.size(); ++k)

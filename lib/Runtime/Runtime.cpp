@@ -33,6 +33,10 @@ struct mixrt_kernel {
   CUcontext context = nullptr;
   /// "mixrt: <entry> (<manifest>)": the start of every message about it.
   std::string label;
+  /// The manifest's workspace: allocated zero-filled at the first launch
+  /// that needs it, grown (and zeroed again) when a launch needs more.
+  cuda::CUdeviceptr workspace = 0;
+  int64_t workspaceBytes = 0;
 };
 
 namespace {
@@ -148,7 +152,33 @@ struct LaunchPlan {
   KernelParams params;
 };
 
-int planLaunch(const mixrt_kernel *k, void *const *ptrs,
+/// Makes `k`'s workspace at least `bytes` long and zero-filled.
+int reserveWorkspace(const cuda::Driver &d, mixrt_kernel *k, int64_t bytes) {
+  if (bytes <= k->workspaceBytes)
+    return MIXRT_SUCCESS;
+  if (k->workspace)
+    d.cuMemFree(k->workspace);
+  k->workspace = 0;
+  k->workspaceBytes = 0;
+  cuda::CUdeviceptr ptr = 0;
+  if (int rc = check(d, d.cuMemAlloc(&ptr, static_cast<size_t>(bytes)),
+                     "cuMemAlloc of the " + std::to_string(bytes) +
+                         "-byte workspace of " + k->manifest.kernel))
+    return rc;
+  // cuMemsetD8 runs on the legacy stream; synchronizing makes the zeros
+  // visible to a launch on any stream.
+  if (int rc = check(d, d.cuMemsetD8(ptr, 0, static_cast<size_t>(bytes)),
+                     "cuMemsetD8 of the workspace"))
+    return d.cuMemFree(ptr), rc;
+  if (int rc = check(d, d.cuCtxSynchronize(),
+                     "cuCtxSynchronize after zeroing the workspace"))
+    return d.cuMemFree(ptr), rc;
+  k->workspace = ptr;
+  k->workspaceBytes = bytes;
+  return MIXRT_SUCCESS;
+}
+
+int planLaunch(const cuda::Driver &d, mixrt_kernel *k, void *const *ptrs,
                const int64_t *const *shapes, LaunchPlan &plan) {
   const Manifest &m = k->manifest;
   if (!ptrs)
@@ -168,7 +198,14 @@ int planLaunch(const mixrt_kernel *k, void *const *ptrs,
   }
   if (!evaluateGrid(m, resolved, plan.grid, error))
     return fail(MIXRT_ERROR, k->label + ": " + error);
-  buildKernelParams(m, ptrs, resolved, plan.params);
+  int64_t workspaceBytes = 0;
+  if (!evaluateWorkspace(m, resolved, workspaceBytes, error))
+    return fail(MIXRT_ERROR, k->label + ": " + error);
+  if (workspaceBytes > 0)
+    if (int rc = reserveWorkspace(d, k, workspaceBytes))
+      return rc;
+  buildKernelParams(m, ptrs, resolved, plan.params,
+                    reinterpret_cast<void *>(k->workspace), workspaceBytes);
   return MIXRT_SUCCESS;
 }
 
@@ -362,8 +399,11 @@ void mixrt_kernel_destroy(mixrt_kernel_t *kernel) {
   if (!kernel)
     return;
   const cuda::Driver *d;
-  if (kernel->module && enterKernel(kernel, d) == MIXRT_SUCCESS)
+  if (kernel->module && enterKernel(kernel, d) == MIXRT_SUCCESS) {
+    if (kernel->workspace)
+      d->cuMemFree(kernel->workspace);
     d->cuModuleUnload(kernel->module);
+  }
   delete kernel;
 }
 
@@ -419,7 +459,7 @@ int mixrt_kernel_launch(mixrt_kernel_t *kernel, void *const *devicePtrs,
   if (int rc = enterKernel(kernel, d))
     return rc;
   LaunchPlan plan;
-  if (int rc = planLaunch(kernel, devicePtrs, shapes, plan))
+  if (int rc = planLaunch(*d, kernel, devicePtrs, shapes, plan))
     return rc;
   return launchPlanned(*d, kernel, plan, stream);
 }
@@ -438,7 +478,7 @@ int mixrt_kernel_time(mixrt_kernel_t *kernel, void *const *devicePtrs,
   if (int rc = enterKernel(kernel, d))
     return rc;
   LaunchPlan plan;
-  if (int rc = planLaunch(kernel, devicePtrs, shapes, plan))
+  if (int rc = planLaunch(*d, kernel, devicePtrs, shapes, plan))
     return rc;
   auto cuStream = static_cast<cuda::CUstream>(stream);
 

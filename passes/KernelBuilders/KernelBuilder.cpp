@@ -172,6 +172,22 @@ Value kernels::inlinePtx(ImplicitLocOpBuilder &b, Type resultType,
       .getRes();
 }
 
+Value kernels::inlinePtxVolatile(ImplicitLocOpBuilder &b, Type resultType,
+                                 StringRef text, StringRef constraints,
+                                 ValueRange operands) {
+  MLIRContext *context = b.getContext();
+  SmallVector<Type, 1> results;
+  if (resultType)
+    results.push_back(resultType);
+  auto op = LLVM::InlineAsmOp::create(
+      b, results, operands, b.getStringAttr(text), b.getStringAttr(constraints),
+      /*has_side_effects=*/b.getUnitAttr(), /*is_align_stack=*/UnitAttr(),
+      LLVM::TailCallKindAttr::get(context, LLVM::TailCallKind::None),
+      LLVM::AsmDialectAttr::get(context, LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  return resultType ? op.getRes() : Value();
+}
+
 //===----------------------------------------------------------------------===//
 // Kernels
 //===----------------------------------------------------------------------===//
@@ -221,20 +237,22 @@ void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,
                             ArrayRef<StringRef> argRoles,
                             DictionaryAttr opAttrs) {
   Builder b(kernel.getContext());
-  SmallVector<Attribute> grid;
-  for (const auto &factors : config.grid) {
+  auto encode = [&](ArrayRef<GridFactor> factors) {
     SmallVector<Attribute> encoded;
     for (const GridFactor &factor : factors)
       encoded.push_back(b.getDenseI64ArrayAttr(
           {factor.constant, factor.arg, factor.dim, factor.ceilDiv}));
-    grid.push_back(b.getArrayAttr(encoded));
-  }
+    return b.getArrayAttr(encoded);
+  };
+  SmallVector<Attribute> grid;
+  for (const auto &factors : config.grid)
+    grid.push_back(encode(factors));
   SmallVector<Attribute> names, roles;
   for (StringRef name : argNames)
     names.push_back(b.getStringAttr(name));
   for (StringRef role : argRoles)
     roles.push_back(b.getStringAttr(role));
-  NamedAttribute entries[] = {
+  SmallVector<NamedAttribute> entries = {
       b.getNamedAttr("block",
                      b.getDenseI64ArrayAttr({config.blockThreads, 1, 1})),
       b.getNamedAttr("grid", b.getArrayAttr(grid)),
@@ -245,6 +263,10 @@ void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,
       b.getNamedAttr("arg_names", b.getArrayAttr(names)),
       b.getNamedAttr("arg_roles", b.getArrayAttr(roles)),
   };
+  if (config.workspaceBytes > 0)
+    entries.push_back(b.getNamedAttr(
+        "workspace", b.getArrayAttr({b.getI64IntegerAttr(config.workspaceBytes),
+                                     encode(config.workspaceTimes)})));
   kernel->setAttr("mix.launch", b.getDictionaryAttr(entries));
 }
 

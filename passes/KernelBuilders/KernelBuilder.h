@@ -39,6 +39,12 @@ struct LaunchConfig {
   /// Each grid dimension is the product of its factors (none = 1).
   std::array<llvm::SmallVector<GridFactor, 2>, 3> grid;
   int64_t sharedBytes = 0;
+  /// Global scratch memory: `workspaceBytes` times the product of
+  /// `workspaceTimes` (0: none). The kernel's last argument, a memref<?xi8>
+  /// that the runtime allocates zero-filled and keeps between launches; the
+  /// kernel must leave it as it found it.
+  int64_t workspaceBytes = 0;
+  llvm::SmallVector<GridFactor, 1> workspaceTimes;
 };
 
 /// One buffer of the dynamic shared-memory block.
@@ -126,6 +132,13 @@ mlir::Value inlinePtx(mlir::ImplicitLocOpBuilder &b, mlir::Type resultType,
                       llvm::StringRef text, llvm::StringRef constraints,
                       mlir::ValueRange operands);
 
+/// One PTX instruction sequence with side effects (atomics, fences, ordered
+/// loads): never hoisted, merged or removed. `resultType` may be null.
+mlir::Value inlinePtxVolatile(mlir::ImplicitLocOpBuilder &b,
+                              mlir::Type resultType, llvm::StringRef text,
+                              llvm::StringRef constraints,
+                              mlir::ValueRange operands);
+
 /// The memref type of a kernel argument for a value of tensor type `type`:
 /// same shape and element type, in global memory.
 mlir::MemRefType globalMemRefType(mlir::RankedTensorType type);
@@ -151,7 +164,8 @@ void setOccupancyHints(mlir::gpu::GPUFuncOp kernel, int64_t threads,
 
 /// Records how to launch `kernel` and what it computes (for the manifest and
 /// mixc-bench's reference check) as its `mix.launch` attribute:
-/// {block, grid, shared_bytes, op, op_attrs, schedule, arg_names, arg_roles}.
+/// {block, grid, shared_bytes, op, op_attrs, schedule, arg_names, arg_roles}
+/// and, with a workspace, `workspace` = [bytes, factors...].
 void setLaunchAttr(mlir::gpu::GPUFuncOp kernel, const LaunchConfig &config,
                    mlir::Operation *op, mix::ScheduleAttr schedule,
                    llvm::ArrayRef<llvm::StringRef> argNames,

@@ -167,3 +167,14 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
   return m;
 }
+
+int64_t mixc::kernels::ssdSegments(int64_t workItems, int64_t blocksPerSM,
+                                   int64_t chunks) {
+  if (workItems < 1 || blocksPerSM < 1)
+    return 1;
+  int64_t segments = kTargetMultiprocessors * blocksPerSM / workItems;
+  segments = std::min(segments, kSsdMaxSegments);
+  if (chunks >= 0)
+    segments = std::min(segments, chunks / 2);
+  return std::max<int64_t>(segments, 1);
+}

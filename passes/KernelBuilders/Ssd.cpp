@@ -20,9 +20,25 @@
 // passes to the next chunk's C S through shared memory in the element type, as
 // mamba_ssm's kernels do. All MMAs are mma.sync m16n8k16, f32 accumulation.
 //
-// The serial dependency is one chunk deep, so the time is ~ L / chunk_size
-// steps of a few microseconds whatever the head count; the grid is
-// (P / block_p) x H x batch.
+// The serial dependency is one chunk deep, so one block's time is
+// ~ L / chunk_size steps of a few microseconds whatever the head count. When
+// batch x heads x (P / block_p) blocks leave the GPU idle (a long sequence at
+// batch 1), the sequence is cut into `segments` (ssdSegments: enough blocks
+// to fill the GPU once) and each (batch, head, slice) becomes `segments`
+// blocks, in one launch:
+//
+//   1. segment j < segments-1 walks its chunks computing only the state (no
+//      C, no Y), from S = 0: its local end state S_j and total decay D_j
+//      (log2), which it publishes in the workspace with a release flag;
+//   2. segment k waits for the flags of segments 0..k-1 (acquire) and
+//      combines their states, S_in = sum_j 2^(D_j+1 + ... + D_k-1) S_j;
+//   3. segment k walks its chunks in full from S_in.
+//
+// Blocks take their work from a per-batch ticket counter, segment-major, so
+// a block waits only on blocks that drew earlier tickets and are therefore
+// resident: no deadlock whatever the grid. Each reader decrements the flag it
+// read and the last ticket resets the counter, so the workspace is all zeros
+// again after each launch (the runtime zero-fills it once).
 //
 //===----------------------------------------------------------------------===//
 
@@ -55,7 +71,12 @@ struct SsdPlan {
   Type elementType, resultType;
   bool softplus, hasSkip, hasDtBias;
   int64_t xOffset, bOffset, cOffset, dtOffset, scaledOffset, stateOffset,
-      cumOffset, dtEffOffset, sharedBytes;
+      cumOffset, dtEffOffset, ticketOffset, sharedBytes;
+  /// Sequence segments (1: none) and the workspace of one batch:
+  /// [ticket counter | flags | decays | states], flags and decays indexed
+  /// [segment][head][slice], states [segment][head][N][P] in f32.
+  int64_t segments = 1, headDim, slices;
+  int64_t flagsOffset, decaysOffset, statesOffset, workspacePerBatch;
 
   int64_t threads() const { return warps * 32; }
   int64_t xRow() const { return blockP + kRowPad; }
@@ -67,6 +88,8 @@ struct SsdPlan {
   int64_t bcStageBytes() const { return chunk * bcRow() * 2; }
   int64_t dtStageBytes() const { return dtSlots() * 4; }
   int64_t pTiles() const { return blockP / mma::kN; }
+  /// Blocks per batch without segments.
+  int64_t itemsPerSegment() const { return heads * slices; }
 };
 
 class SsdKernelBuilder {
@@ -84,13 +107,39 @@ public:
       skip = kernel.getArgument(i++);
     if (p.hasDtBias)
       dtBias = kernel.getArgument(i++);
-    y = kernel.getArgument(i);
+    y = kernel.getArgument(i++);
+    if (p.segments > 1)
+      workspace = kernel.getArgument(i);
   }
 
   void build();
 
 private:
   void computeCoordinates();
+  /// Segments: draws this block's ticket and derives segment, head and p0.
+  void drawTicket();
+  /// The workspace address `byteOffset` bytes into this batch's part (i64).
+  Value workspaceAddress(Value byteOffset);
+  /// Flag, decay and state addresses of segment `j` for this block's head
+  /// and column slice; the state's at row n, column pc of the slice.
+  Value flagAddress(Value j);
+  Value decayAddress(Value j);
+  Value stateAddress(Value j, Value n, Value pc);
+  /// Walks chunks [first, end): with `outputs`, computes Y; without, only
+  /// the state (C is not loaded). Returns the final state fragments and, in
+  /// `decaySum`, the sum of the chunks' total decays (log2).
+  SmallVector<Value> walk(Value first, Value end, ValueRange init, bool outputs,
+                          Value *decaySum);
+  /// Calls `fn(fragment, half, n, pc)` for each row pair of the thread's
+  /// state fragments (2 per 16x16 tile), with n and pc the pair's row and
+  /// first column in the slice.
+  void forEachStatePair(function_ref<void(int64_t, int64_t, Value, Value)> fn);
+  /// Segment j < segments-1: stores S_j and D_j and raises its flag.
+  void publish(ValueRange state, Value decaySum);
+  /// Waits for segments 0..segment-1 and returns S_in's fragments.
+  SmallVector<Value> combinePrefix();
+  /// Writes the element-type copy of the state that C S reads.
+  void storeSharedState(ValueRange state);
   /// A scalar of a per-head f32-convertible vector (A, D, dt_bias).
   Value headScalar(Value vector);
   /// Issues the cp.async copies of rows [t0, t0 + rows) of a chunk into
@@ -102,8 +151,9 @@ private:
            function_ref<SmallVector<Value>(Value token, Value col)> indices,
            Value t0, int64_t validRows, Value enabled, Value dest, int64_t rows,
            int64_t cols, int64_t elements);
-  /// Chunk `c` into ring slot `slot`, as one cp.async group.
-  Value loadChunk(Value c, Value slot, Value enabled);
+  /// Chunk `c` into ring slot `slot`, as one cp.async group (C only when
+  /// `withC`).
+  Value loadChunk(Value c, Value slot, Value enabled, bool withC);
   void waitGroups(Value anyGroup, int64_t pending);
   Value xSlot(Value slot);
   Value bSlot(Value slot);
@@ -117,8 +167,9 @@ private:
   /// Y of the warp's rows for the chunk starting at token `chunkStart`,
   /// written to y.
   void computeOutput(Value slot, Value chunkStart);
-  /// S = 2^cum_last S + B^T xs; writes the new S to shared memory.
-  SmallVector<Value> updateState(Value slot, ValueRange state);
+  /// S = 2^cum_last S + B^T xs; with `toShared`, writes the new S to shared
+  /// memory for the next chunk's C S.
+  SmallVector<Value> updateState(Value slot, ValueRange state, bool toShared);
 
   /// The index (in the chunk) of the warp's 16-row tile `rt`. With two
   /// tiles per warp, warp w takes tiles w and T - 1 - w: the strips below the
@@ -138,9 +189,9 @@ private:
   const SsdPlan &p;
   ImplicitLocOpBuilder &b;
   Emitter e;
-  Value x, dt, decayRate, inputB, inputC, skip, dtBias, y;
+  Value x, dt, decayRate, inputB, inputC, skip, dtBias, y, workspace;
   Value shared, tid, lane, warp, group, quad;
-  Value batch, head, bcGroup, p0, length;
+  Value batch, head, bcGroup, p0, length, segment, workspaceBase;
   Value aLog2, skipScale, bias;
   Value scaled, stateBuffer, cum, dtEff;
 };
@@ -151,11 +202,200 @@ void SsdKernelBuilder::computeCoordinates() {
   warp = e.div(tid, 32);
   group = e.div(lane, 4);
   quad = e.rem(lane, 4);
-  p0 = e.mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), p.blockP);
-  head = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   batch = gpu::BlockIdOp::create(b, gpu::Dimension::z);
-  bcGroup = e.div(head, p.headsPerGroup);
   length = memref::DimOp::create(b, x, 1);
+  if (p.segments > 1) {
+    drawTicket();
+  } else {
+    p0 = e.mul(gpu::BlockIdOp::create(b, gpu::Dimension::x), p.blockP);
+    head = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  }
+  bcGroup = e.div(head, p.headsPerGroup);
+}
+
+Value SsdKernelBuilder::workspaceAddress(Value byteOffset) {
+  Type i64 = b.getI64Type();
+  return arith::AddIOp::create(b, workspaceBase,
+                               arith::IndexCastOp::create(b, i64, byteOffset));
+}
+
+void SsdKernelBuilder::drawTicket() {
+  Type i64 = b.getI64Type(), i32 = b.getI32Type();
+  Value pointer = memref::ExtractAlignedPointerAsIndexOp::create(b, workspace);
+  workspaceBase = arith::IndexCastOp::create(
+      b, i64, e.add(pointer, e.mul(batch, p.workspacePerBatch)));
+  // Thread 0 draws; the block that draws the launch's last ticket of this
+  // batch resets the counter (every ticket is drawn by then).
+  Value ticketSlot = sharedView(b, shared, e.index(p.ticketOffset), {1}, i32);
+  int64_t tickets = p.segments * p.itemsPerSegment();
+  auto first = scf::IfOp::create(b, e.eq(tid, e.index(0)), false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&first.getThenRegion().front());
+    Value counter = workspaceAddress(e.index(0));
+    Value ticket = inlinePtxVolatile(
+        b, i32, "atom.relaxed.gpu.global.add.u32 $0, [$1], 1;", "=r,l",
+        counter);
+    auto last = scf::IfOp::create(
+        b,
+        arith::CmpIOp::create(
+            b, arith::CmpIPredicate::eq, ticket,
+            arith::ConstantOp::create(b, b.getI32IntegerAttr(tickets - 1))),
+        false);
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(&last.getThenRegion().front());
+      inlinePtxVolatile(
+          b, Type(), "red.relaxed.gpu.global.add.u32 [$0], $1;", "l,r",
+          {counter,
+           arith::ConstantOp::create(
+               b, b.getI32IntegerAttr(static_cast<int32_t>(-tickets)))});
+    }
+    memref::StoreOp::create(b, ticket, ticketSlot, ValueRange{e.index(0)});
+  }
+  gpu::BarrierOp::create(b);
+  Value ticket = arith::IndexCastUIOp::create(
+      b, b.getIndexType(),
+      memref::LoadOp::create(b, ticketSlot, ValueRange{e.index(0)}));
+  // Segment-major: every ticket of segment j precedes those of j + 1.
+  segment = e.div(ticket, p.itemsPerSegment());
+  Value item = e.rem(ticket, p.itemsPerSegment());
+  head = e.div(item, p.slices);
+  p0 = e.mul(e.rem(item, p.slices), p.blockP);
+}
+
+Value SsdKernelBuilder::flagAddress(Value j) {
+  Value index = e.add(e.mul(e.add(e.mul(j, p.heads), head), p.slices),
+                      e.div(p0, p.blockP));
+  return workspaceAddress(e.add(e.mul(index, 4), p.flagsOffset));
+}
+
+Value SsdKernelBuilder::decayAddress(Value j) {
+  Value index = e.add(e.mul(e.add(e.mul(j, p.heads), head), p.slices),
+                      e.div(p0, p.blockP));
+  return workspaceAddress(e.add(e.mul(index, 4), p.decaysOffset));
+}
+
+Value SsdKernelBuilder::stateAddress(Value j, Value n, Value pc) {
+  Value row = e.add(e.mul(e.add(e.mul(j, p.heads), head), p.stateDim), n);
+  Value element = e.add(e.mul(row, p.headDim), e.add(p0, pc));
+  return workspaceAddress(e.add(e.mul(element, 4), p.statesOffset));
+}
+
+void SsdKernelBuilder::forEachStatePair(
+    function_ref<void(int64_t, int64_t, Value, Value)> fn) {
+  int64_t pairsPerRow = p.blockP / 16;
+  for (int64_t i = 0; i < p.stateTiles; ++i) {
+    Value tileIndex = e.add(e.mul(warp, p.stateTiles), i);
+    Value n0 = e.mul(e.div(tileIndex, pairsPerRow), 16);
+    Value pCol = e.mul(e.rem(tileIndex, pairsPerRow), 16);
+    for (int64_t t = 0; t < 2; ++t)
+      for (int64_t half = 0; half < 2; ++half)
+        fn(2 * i + t, half, e.add(n0, e.add(group, 8 * half)),
+           e.add(pCol, e.add(e.mul(quad, 2), 8 * t)));
+  }
+}
+
+void SsdKernelBuilder::publish(ValueRange state, Value decaySum) {
+  forEachStatePair([&](int64_t fragment, int64_t half, Value n, Value pc) {
+    Value pair =
+        vector::ExtractOp::create(b, state[fragment], ArrayRef<int64_t>{half});
+    Value v0 = vector::ExtractOp::create(b, pair, ArrayRef<int64_t>{0});
+    Value v1 = vector::ExtractOp::create(b, pair, ArrayRef<int64_t>{1});
+    inlinePtxVolatile(b, Type(), "st.global.v2.f32 [$0], {$1, $2};", "l,f,f",
+                      {stateAddress(segment, n, pc), v0, v1});
+  });
+  gpu::BarrierOp::create(b);
+  auto first = scf::IfOp::create(b, e.eq(tid, e.index(0)), false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&first.getThenRegion().front());
+  inlinePtxVolatile(b, Type(), "st.global.f32 [$0], $1;", "l,f",
+                    {decayAddress(segment), decaySum});
+  // Readers: the segments after this one. The fence orders every thread's
+  // stores (seen through the barrier) before the flag.
+  Value readers = arith::IndexCastOp::create(
+      b, b.getI32Type(), e.sub(e.index(p.segments - 1), segment));
+  inlinePtxVolatile(b, Type(),
+                    "fence.acq_rel.gpu;\n\tst.relaxed.gpu.global.u32 [$0], $1;",
+                    "l,r,~{memory}", {flagAddress(segment), readers});
+}
+
+SmallVector<Value> SsdKernelBuilder::combinePrefix() {
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  // Thread 0 waits for each earlier segment's flag, then takes its share.
+  auto first = scf::IfOp::create(b, e.eq(tid, e.index(0)), false);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&first.getThenRegion().front());
+    auto loop = scf::ForOp::create(b, e.index(0), segment, e.index(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value flag = flagAddress(loop.getInductionVar());
+    auto wait = scf::WhileOp::create(b, TypeRange{}, ValueRange{});
+    Block *before = b.createBlock(&wait.getBefore());
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(before);
+      Value value = inlinePtxVolatile(
+          b, i32, "ld.acquire.gpu.global.u32 $0, [$1];", "=r,l", flag);
+      Value unset = arith::CmpIOp::create(
+          b, arith::CmpIPredicate::eq, value,
+          arith::ConstantOp::create(b, b.getI32IntegerAttr(0)));
+      scf::ConditionOp::create(b, unset, ValueRange{});
+    }
+    Block *after = b.createBlock(&wait.getAfter());
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(after);
+      scf::YieldOp::create(b);
+    }
+    b.setInsertionPointAfter(wait);
+    inlinePtxVolatile(
+        b, Type(), "red.relaxed.gpu.global.add.u32 [$0], $1;", "l,r",
+        {flag, arith::ConstantOp::create(b, b.getI32IntegerAttr(-1))});
+  }
+  gpu::BarrierOp::create(b);
+
+  // S_in = fold over j of 2^D_j S_in + S_j, each thread its own fragments.
+  // The loads bypass L1 (.cg): the data was written by other blocks.
+  SmallVector<Value> init(2 * p.stateTiles, mma::zeroAcc(b));
+  auto loop = scf::ForOp::create(b, e.index(0), segment, e.index(1), init);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value j = loop.getInductionVar();
+  Value decay = e.exp2(inlinePtxVolatile(b, f32, "ld.global.cg.f32 $0, [$1];",
+                                         "=f,l", decayAddress(j)));
+  SmallVector<Value> next(loop.getRegionIterArgs().begin(),
+                          loop.getRegionIterArgs().end());
+  forEachStatePair([&](int64_t fragment, int64_t half, Value n, Value pc) {
+    Value address = stateAddress(j, n, pc);
+    for (int64_t c = 0; c < 2; ++c) {
+      Value loaded = inlinePtxVolatile(
+          b, f32, "ld.global.cg.f32 $0, [$1];", "=f,l",
+          c ? arith::AddIOp::create(
+                  b, address,
+                  arith::ConstantOp::create(b, b.getI64IntegerAttr(4)))
+                  .getResult()
+            : address);
+      Value old = vector::ExtractOp::create(b, next[fragment],
+                                            ArrayRef<int64_t>{half, c});
+      next[fragment] =
+          vector::InsertOp::create(b, e.fadd(e.fmul(old, decay), loaded),
+                                   next[fragment], ArrayRef<int64_t>{half, c});
+    }
+  });
+  scf::YieldOp::create(b, next);
+  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+}
+
+void SsdKernelBuilder::storeSharedState(ValueRange state) {
+  VectorType pairType = VectorType::get({2}, p.elementType);
+  forEachStatePair([&](int64_t fragment, int64_t half, Value n, Value pc) {
+    Value pair =
+        vector::ExtractOp::create(b, state[fragment], ArrayRef<int64_t>{half});
+    vector::StoreOp::create(b, arith::TruncFOp::create(b, pairType, pair),
+                            stateBuffer, ValueRange{n, pc},
+                            /*nontemporal=*/false, llvm::MaybeAlign(4));
+  });
 }
 
 Value SsdKernelBuilder::headScalar(Value vector) {
@@ -213,7 +453,8 @@ Value SsdKernelBuilder::dtSlot(Value slot) {
                     {p.dtSlots(), 1}, b.getF32Type());
 }
 
-Value SsdKernelBuilder::loadChunk(Value c, Value slot, Value enabled) {
+Value SsdKernelBuilder::loadChunk(Value c, Value slot, Value enabled,
+                                  bool withC) {
   Value t0 = e.mul(c, p.chunk);
   SmallVector<Value> tokens = copyRows(
       x,
@@ -227,9 +468,10 @@ Value SsdKernelBuilder::loadChunk(Value c, Value slot, Value enabled) {
   llvm::append_range(tokens, copyRows(inputB, bcIndices, t0, p.chunk, enabled,
                                       bSlot(slot), p.chunk, p.stateDim,
                                       kChunkElements));
-  llvm::append_range(tokens, copyRows(inputC, bcIndices, t0, p.chunk, enabled,
-                                      cSlot(slot), p.chunk, p.stateDim,
-                                      kChunkElements));
+  if (withC)
+    llvm::append_range(tokens, copyRows(inputC, bcIndices, t0, p.chunk, enabled,
+                                        cSlot(slot), p.chunk, p.stateDim,
+                                        kChunkElements));
   llvm::append_range(tokens, copyRows(
                                  dt,
                                  [&](Value t, Value) -> SmallVector<Value> {
@@ -453,14 +695,14 @@ void SsdKernelBuilder::computeOutput(Value slot, Value chunkStart) {
   }
 }
 
-SmallVector<Value> SsdKernelBuilder::updateState(Value slot, ValueRange state) {
+SmallVector<Value> SsdKernelBuilder::updateState(Value slot, ValueRange state,
+                                                 bool toShared) {
   Value bs = bSlot(slot);
   Value decay =
       e.exp2(memref::LoadOp::create(b, cum, ValueRange{e.index(p.chunk - 1)}));
   VectorType accType = mma::accType(b.getContext());
   Value decayVector = vector::BroadcastOp::create(b, accType, decay);
   int64_t pairsPerRow = p.blockP / 16;
-  VectorType pairType = VectorType::get({2}, p.elementType);
   SmallVector<Value> next;
   for (int64_t i = 0; i < p.stateTiles; ++i) {
     Value tileIndex = e.add(e.mul(warp, p.stateTiles), i);
@@ -477,28 +719,80 @@ SmallVector<Value> SsdKernelBuilder::updateState(Value slot, ValueRange state) {
     }
     next.push_back(s0);
     next.push_back(s1);
-    // The element-type copy that the next chunk's C S reads.
-    for (int64_t t = 0; t < 2; ++t)
-      for (int64_t half = 0; half < 2; ++half) {
-        Value pair =
-            vector::ExtractOp::create(b, t ? s1 : s0, ArrayRef<int64_t>{half});
-        vector::StoreOp::create(
-            b, arith::TruncFOp::create(b, pairType, pair), stateBuffer,
-            ValueRange{e.add(n0, e.add(group, 8 * half)),
-                       e.add(pCol, e.add(e.mul(quad, 2), 8 * t))},
-            /*nontemporal=*/false, llvm::MaybeAlign(4));
-      }
   }
+  if (toShared)
+    storeSharedState(next);
   return next;
 }
 
+SmallVector<Value> SsdKernelBuilder::walk(Value first, Value end,
+                                          ValueRange init, bool outputs,
+                                          Value *decaySum) {
+  Value anchorGroup;
+  for (int64_t s = 0; s + 1 < p.stages; ++s) {
+    Value c = e.add(first, s);
+    Value committed = loadChunk(c, e.index(s), e.lt(c, end), outputs);
+    if (!anchorGroup)
+      anchorGroup = committed;
+  }
+
+  SmallVector<Value> carried(init.begin(), init.end());
+  if (decaySum)
+    carried.push_back(e.f32(0.0));
+  auto loop = scf::ForOp::create(b, first, end, e.index(1), carried);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value c = loop.getInductionVar();
+    // Ring slot (c - first) % stages holds chunk c: wait for it, then refill
+    // the slot that the previous chunk read (every thread passed the
+    // barrier).
+    Value slot;
+    if (p.stages == 1) {
+      slot = e.index(0);
+      Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
+      gpu::BarrierOp::create(b);
+      waitGroups(loadChunk(c, slot, always, outputs), 0);
+      gpu::BarrierOp::create(b);
+    } else {
+      Value step = e.sub(c, first);
+      slot = e.rem(step, p.stages);
+      waitGroups(anchorGroup, p.stages - 2);
+      gpu::BarrierOp::create(b);
+      Value next = e.add(c, p.stages - 1);
+      loadChunk(next, e.rem(e.add(step, p.stages - 1), p.stages),
+                e.lt(next, end), outputs);
+    }
+    scanDecay(dtSlot(slot));
+    gpu::BarrierOp::create(b);
+    scaleX(xSlot(slot));
+    if (outputs)
+      computeOutput(slot, e.mul(c, p.chunk));
+    // The scaled x is complete and every warp has read S_prev.
+    gpu::BarrierOp::create(b);
+    ValueRange state = loop.getRegionIterArgs().take_front(init.size());
+    SmallVector<Value> yielded = updateState(slot, state, outputs);
+    if (decaySum)
+      yielded.push_back(e.fadd(
+          loop.getRegionIterArgs().back(),
+          memref::LoadOp::create(b, cum, ValueRange{e.index(p.chunk - 1)})));
+    scf::YieldOp::create(b, yielded);
+  }
+  if (anchorGroup)
+    waitGroups(anchorGroup, 0);
+  if (decaySum)
+    *decaySum = loop.getResults().back();
+  return SmallVector<Value>(loop.getResults().begin(),
+                            loop.getResults().begin() + init.size());
+}
+
 void SsdKernelBuilder::build() {
-  computeCoordinates();
   auto space =
       gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
+  computeCoordinates();
   scaled = sharedView(b, shared, e.index(p.scaledOffset), {p.chunk, p.xRow()},
                       p.elementType);
   stateBuffer = sharedView(b, shared, e.index(p.stateOffset),
@@ -512,62 +806,34 @@ void SsdKernelBuilder::build() {
   if (p.hasDtBias)
     bias = headScalar(dtBias);
 
-  // S_prev of the first chunk is zero.
-  VectorType wide = VectorType::get({kChunkElements}, p.elementType);
-  Value zeros = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(wide, b.getFloatAttr(p.elementType, 0.0)));
-  int64_t vectorsPerRow = p.blockP / kChunkElements;
-  for (int64_t first = 0; first < p.stateDim * vectorsPerRow;
-       first += p.threads()) {
-    Value v = e.add(tid, first);
-    vector::StoreOp::create(
-        b, zeros, stateBuffer,
-        ValueRange{e.div(v, vectorsPerRow),
-                   e.mul(e.rem(v, vectorsPerRow), kChunkElements)},
-        /*nontemporal=*/false, llvm::MaybeAlign(16));
-  }
-
   Value chunks = e.ceilDiv(length, p.chunk);
-  Value anchorGroup;
-  for (int64_t s = 0; s + 1 < p.stages; ++s) {
-    Value committed =
-        loadChunk(e.index(s), e.index(s), e.lt(e.index(s), chunks));
-    if (!anchorGroup)
-      anchorGroup = committed;
+  SmallVector<Value> zeros(2 * p.stateTiles, mma::zeroAcc(b));
+  if (p.segments == 1) {
+    storeSharedState(zeros);
+    walk(e.index(0), chunks, zeros, /*outputs=*/true, nullptr);
+    gpu::ReturnOp::create(b);
+    return;
   }
 
-  SmallVector<Value> init(2 * p.stateTiles, mma::zeroAcc(b));
-  auto loop = scf::ForOp::create(b, e.index(0), chunks, e.index(1), init);
+  // This segment's chunks [c0, c1); the later segments may be empty.
+  Value perSegment = e.ceilDiv(chunks, p.segments);
+  Value c0 = e.min(e.mul(segment, perSegment), chunks);
+  Value c1 = e.min(e.add(c0, perSegment), chunks);
+  auto notLast =
+      scf::IfOp::create(b, e.lt(segment, e.index(p.segments - 1)), false);
   {
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value c = loop.getInductionVar();
-    // Ring slot `c % stages` holds chunk c: wait for it, then refill the
-    // slot that the previous chunk read (every thread passed the barrier).
-    Value slot;
-    if (p.stages == 1) {
-      slot = e.index(0);
-      Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
-      gpu::BarrierOp::create(b);
-      waitGroups(loadChunk(c, slot, always), 0);
-      gpu::BarrierOp::create(b);
-    } else {
-      slot = e.rem(c, p.stages);
-      waitGroups(anchorGroup, p.stages - 2);
-      gpu::BarrierOp::create(b);
-      Value next = e.add(c, p.stages - 1);
-      loadChunk(next, e.rem(next, p.stages), e.lt(next, chunks));
-    }
-    scanDecay(dtSlot(slot));
+    b.setInsertionPointToStart(&notLast.getThenRegion().front());
+    Value decaySum;
+    SmallVector<Value> local =
+        walk(c0, c1, zeros, /*outputs=*/false, &decaySum);
+    publish(local, decaySum);
+    // The ring is free again for the walk below.
     gpu::BarrierOp::create(b);
-    scaleX(xSlot(slot));
-    computeOutput(slot, e.mul(c, p.chunk));
-    // The scaled x is complete and every warp has read S_prev.
-    gpu::BarrierOp::create(b);
-    scf::YieldOp::create(b, updateState(slot, loop.getRegionIterArgs()));
   }
-  if (anchorGroup)
-    waitGroups(anchorGroup, 0);
+  SmallVector<Value> initial = combinePrefix();
+  storeSharedState(initial);
+  walk(c0, c1, initial, /*outputs=*/true, nullptr);
   gpu::ReturnOp::create(b);
 }
 
@@ -639,17 +905,27 @@ kernels::buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
                          << ")";
   p.stateTiles = tiles / p.warps;
 
-  SharedMemoryPlan shared;
-  p.xOffset = shared.allocate("x", p.stages * p.xStageBytes());
-  p.bOffset = shared.allocate("B", p.stages * p.bcStageBytes());
-  p.cOffset = shared.allocate("C", p.stages * p.bcStageBytes());
-  p.dtOffset = shared.allocate("dt", p.stages * p.dtStageBytes());
-  p.scaledOffset = shared.allocate("scaled x", p.chunk * p.xRow() * 2);
-  p.stateOffset = shared.allocate("state", p.stateDim * p.xRow() * 2);
-  p.cumOffset = shared.allocate("cum", p.chunk * 4);
-  p.dtEffOffset = shared.allocate("dt_eff", p.chunk * 4);
-  p.sharedBytes = shared.totalBytes();
-  if (shared.hasOverlap())
+  p.headDim = headDim;
+  p.slices = headDim / p.blockP;
+
+  // The layout without the ticket slot decides the occupancy; with segments
+  // the slot adds one aligned 16-byte buffer at the end.
+  auto planShared = [&](bool ticket) {
+    SharedMemoryPlan shared;
+    p.xOffset = shared.allocate("x", p.stages * p.xStageBytes());
+    p.bOffset = shared.allocate("B", p.stages * p.bcStageBytes());
+    p.cOffset = shared.allocate("C", p.stages * p.bcStageBytes());
+    p.dtOffset = shared.allocate("dt", p.stages * p.dtStageBytes());
+    p.scaledOffset = shared.allocate("scaled x", p.chunk * p.xRow() * 2);
+    p.stateOffset = shared.allocate("state", p.stateDim * p.xRow() * 2);
+    p.cumOffset = shared.allocate("cum", p.chunk * 4);
+    p.dtEffOffset = shared.allocate("dt_eff", p.chunk * 4);
+    if (ticket)
+      p.ticketOffset = shared.allocate("ticket", 16);
+    p.sharedBytes = shared.totalBytes();
+    return !shared.hasOverlap();
+  };
+  if (!planShared(false))
     return op.emitOpError() << "internal error: overlapping shared buffers";
   if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
     return badSchedule() << "needs " << p.sharedBytes + kStaticSharedBytes
@@ -657,6 +933,35 @@ kernels::buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
                             "have ("
                          << kMaxSharedBytesPerBlock
                          << "); lower chunk_size, block_p or stages";
+
+  // Segments: only with static batch and head counts (the work per
+  // segment-free launch must be known), sized from the resident blocks that
+  // shared memory and threads allow.
+  int64_t batchSize = xType.getDimSize(0);
+  if (!xType.isDynamicDim(0)) {
+    int64_t resident =
+        std::min(kSharedBytesPerSM / (p.sharedBytes + kStaticSharedBytes +
+                                      kReservedSharedBytesPerBlock),
+                 int64_t(2048) / p.threads());
+    int64_t chunks = xType.isDynamicDim(1)
+                         ? -1
+                         : (xType.getDimSize(1) + p.chunk - 1) / p.chunk;
+    p.segments = ssdSegments(batchSize * p.heads * p.slices, resident, chunks);
+  }
+  if (p.segments > 1) {
+    if (!planShared(true) ||
+        p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
+      p.segments = 1, planShared(false);
+  }
+  if (p.segments > 1) {
+    auto align = [](int64_t v) { return (v + 127) / 128 * 128; };
+    int64_t slots = p.segments * p.heads * p.slices * 4;
+    p.flagsOffset = 128;
+    p.decaysOffset = align(p.flagsOffset + slots);
+    p.statesOffset = align(p.decaysOffset + slots);
+    p.workspacePerBatch = align(p.statesOffset + (p.segments - 1) * p.heads *
+                                                     p.stateDim * headDim * 4);
+  }
 
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   SmallVector<Type> argTypes;
@@ -677,20 +982,28 @@ kernels::buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
   names.push_back("y");
   SmallVector<StringRef> roles(names.size() - 1, "input");
   roles.push_back("output");
+  if (p.segments > 1)
+    argTypes.push_back(globalMemRefType(RankedTensorType::get(
+        {ShapedType::kDynamic}, IntegerType::get(op.getContext(), 8))));
 
   gpu::GPUFuncOp kernel = createKernel(b, module, name, argTypes);
   SsdKernelBuilder(p, b, kernel).build();
 
   LaunchConfig config;
   config.blockThreads = p.threads();
-  config.grid[0].push_back({headDim / p.blockP});
+  config.grid[0].push_back({p.slices * p.segments});
   config.grid[1].push_back({p.heads});
   config.grid[2].push_back({1, /*arg=*/0, /*dim=*/0, 1});
   config.sharedBytes = p.sharedBytes;
+  if (p.segments > 1) {
+    config.workspaceBytes = p.workspacePerBatch;
+    config.workspaceTimes.push_back({1, /*arg=*/0, /*dim=*/0, 1});
+  }
   Builder attrs(op.getContext());
   NamedAttribute opAttrs[] = {
       attrs.getNamedAttr("direction", attrs.getStringAttr("forward")),
       attrs.getNamedAttr("dt_softplus", attrs.getBoolAttr(p.softplus)),
+      attrs.getNamedAttr("segments", attrs.getI64IntegerAttr(p.segments)),
   };
   setLaunchAttr(kernel, config, op, schedule, names, roles,
                 attrs.getDictionaryAttr(opAttrs));

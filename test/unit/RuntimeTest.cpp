@@ -431,6 +431,60 @@ TEST(RuntimeLaunch, MemrefParametersArePointersOffsetSizesStrides) {
   EXPECT_EQ(one.words, (std::vector<uint64_t>{ptrWord(&a), ptrWord(&a), 0}));
 }
 
+TEST(RuntimeLaunch, WorkspaceIsSizedByItsFactorsAndPassedLast) {
+  // None by default.
+  Manifest plain = parseGood(kAttentionManifest, "k.json");
+  Shapes shapes = {{4, 16, 1000, 128},
+                   {4, 16, 4096, 128},
+                   {4, 16, 4096, 128},
+                   {4, 16, 1000, 128}};
+  int64_t bytes = -1;
+  std::string error;
+  ASSERT_TRUE(evaluateWorkspace(plain, shapes, bytes, error)) << error;
+  EXPECT_EQ(bytes, 0);
+
+  // bytes x batch x ceil(length / 128).
+  const std::string workspace =
+      "\"workspace\": {\"bytes\": 256, \"times\": [{\"arg\": 0, \"dim\": 0}, "
+      "{\"arg\": 0, \"dim\": 2, \"ceildiv\": 128}]},\n  \"abi\"";
+  Manifest m = parseGood(edited("\"abi\"", workspace), "k.json");
+  EXPECT_EQ(m.workspace.bytes, 256);
+  ASSERT_EQ(m.workspace.times.size(), 2u);
+  ASSERT_TRUE(evaluateWorkspace(m, shapes, bytes, error)) << error;
+  EXPECT_EQ(bytes, 256 * 4 * 8);
+
+  int a, b, c, d, w;
+  const void *ptrs[] = {&a, &b, &c, &d};
+  KernelParams params;
+  buildKernelParams(m, ptrs, shapes, params, &w, bytes);
+  ASSERT_EQ(params.words.size(), 44u + 5u);
+  const uint64_t wp = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(&w));
+  EXPECT_EQ(
+      std::vector<uint64_t>(params.words.begin() + 44, params.words.end()),
+      (std::vector<uint64_t>{wp, wp, 0, uint64_t(bytes), 1}));
+
+  // Its errors name the field.
+  EXPECT_EQ(
+      manifestError(edited("\"abi\"", "\"workspace\": {\"bytes\": 0},\n  "
+                                      "\"abi\"")),
+      "k.json:17:26: workspace.bytes: expected a positive integer, got 0");
+  EXPECT_EQ(manifestError(edited("\"abi\"", "\"workspace\": {\"bytes\": 8, "
+                                            "\"size\": 1},\n  \"abi\"")),
+            "k.json:17:37: workspace: unknown key 'size' (expected bytes, "
+            "times)");
+  EXPECT_EQ(
+      manifestError(edited("\"abi\"",
+                           "\"workspace\": {\"bytes\": 8, \"times\": "
+                           "[{\"arg\": 9, \"dim\": 0}]},\n  \"abi\"")),
+      "k.json:17:47: workspace.times[0].arg: argument 9 does not exist (the "
+      "kernel has 4)");
+
+  // Sizes past 2^40 bytes are refused.
+  shapes[0][0] = int64_t(1) << 34;
+  EXPECT_FALSE(evaluateWorkspace(m, shapes, bytes, error));
+  EXPECT_EQ(error, "the workspace would exceed 2^40 bytes");
+}
+
 //===----------------------------------------------------------------------===//
 // Element conversions
 //===----------------------------------------------------------------------===//

@@ -34,6 +34,20 @@ constexpr int64_t kChunkElements = 8;
 /// eight row addresses of an ldmatrix then fall in distinct banks.
 constexpr int64_t kRowPad = 8;
 
+/// Streaming multiprocessors of the sm_90a parts the builders size grids for
+/// (H100 SXM, H200).
+constexpr int64_t kTargetMultiprocessors = 132;
+
+/// Most sequence segments of one ssd.chunked (batch, head, column slice).
+constexpr int64_t kSsdMaxSegments = 16;
+
+/// How many segments ssd.chunked cuts the sequence into: enough blocks to
+/// fill the GPU once (`workItems` = batch x heads x column slices blocks
+/// without segments, `blocksPerSM` resident), at most kSsdMaxSegments, and,
+/// when `chunks` is known (>= 0), at most one per two chunks. 1 means no
+/// segments: each block walks the whole sequence.
+int64_t ssdSegments(int64_t workItems, int64_t blocksPerSM, int64_t chunks);
+
 /// How one stage of monarch.fused's products is cut: a ring step loads
 /// `blocksPerStep` factor blocks; each is an [m x n] += [m x k] [k x n]
 /// product, split into warp tasks of `mTiles` 16-row tiles by `nPairs`

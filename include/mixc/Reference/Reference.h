@@ -123,6 +123,14 @@ struct SSDOptions {
 Tensor ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &B,
            const Tensor &C, const SSDOptions &options);
 
+/// The forward mix.ssd as its state recurrence, S_t = exp(dt_t A) S_{t-1} +
+/// dt_t B_t x_t^T, y_t = C_t S_t + D x_t: O(L N P) per head instead of the
+/// matrix form's O(L^2 (N + P)), for checking long sequences. Same arguments
+/// as ssd(); options.bidirectional must be false.
+Tensor ssdRecurrent(const Tensor &x, const Tensor &dt, const Tensor &A,
+                    const Tensor &B, const Tensor &C,
+                    const SSDOptions &options);
+
 //===----------------------------------------------------------------------===//
 // mix.monarch
 //===----------------------------------------------------------------------===//

@@ -103,6 +103,17 @@ struct GridFactor {
   int64_t ceilDiv = 1;
 };
 
+/// Scratch memory that a kernel needs beyond its arguments: `bytes` times the
+/// product of `times` (factors as in the grid) at a launch. The runtime
+/// allocates it zero-filled, passes it as one trailing rank-1 i8 memref after
+/// the arguments, and keeps it between launches: a kernel that uses it leaves
+/// it as it found it (its counters back at zero), so launches that share it
+/// must not overlap in time.
+struct Workspace {
+  int64_t bytes = 0;
+  std::vector<GridFactor> times;
+};
+
 struct KernelArg {
   std::string name;
   ArgRole role = ArgRole::Input;
@@ -138,6 +149,8 @@ struct Manifest {
   /// "memref": every argument is passed as its expanded memref descriptor.
   std::string abi;
   std::vector<KernelArg> args;
+  /// None when `workspace.bytes` is 0.
+  Workspace workspace;
 
   /// Attribute lookups with defaults; a wrong kind gives the default too (the
   /// reader has already checked that every attribute is a scalar).
@@ -182,6 +195,11 @@ bool resolveShapes(const Manifest &manifest, const int64_t *const *sizes,
 bool evaluateGrid(const Manifest &manifest, const Shapes &shapes,
                   std::array<uint32_t, 3> &grid, std::string &error);
 
+/// The workspace size in bytes for `shapes`; 0 when the kernel needs none.
+/// Fails if it would exceed 2^40 bytes.
+bool evaluateWorkspace(const Manifest &manifest, const Shapes &shapes,
+                       int64_t &bytes, std::string &error);
+
 /// Number of kernel parameters of one memref argument of rank `rank`:
 /// allocated and aligned pointers, offset, sizes, strides.
 inline size_t memrefParamCount(size_t rank) { return 3 + 2 * rank; }
@@ -203,9 +221,11 @@ struct KernelParams {
 
 /// Lays out the parameters: for each argument in manifest order, its device
 /// pointer twice, offset 0, `shapes[i]`, and the row-major strides of
-/// `shapes[i]`.
+/// `shapes[i]`; then, when the manifest has a workspace, `workspace` as a
+/// rank-1 i8 memref of `workspaceBytes`.
 void buildKernelParams(const Manifest &manifest, const void *const *devicePtrs,
-                       const Shapes &shapes, KernelParams &out);
+                       const Shapes &shapes, KernelParams &out,
+                       void *workspace = nullptr, int64_t workspaceBytes = 0);
 
 //===----------------------------------------------------------------------===//
 // Host element conversions

@@ -105,7 +105,10 @@ MIXRT_API const int64_t *mixrt_kernel_arg_shape(const mixrt_kernel_t *kernel,
    rank sizes of argument i; `shapes` or `shapes[i]` NULL means the
    manifest's static shape. Arguments must be contiguous (row-major). Sizes
    that contradict a static manifest size, or a grid that evaluates to 0 or
-   past the hardware limit, fail without launching. */
+   past the hardware limit, fail without launching. A kernel whose manifest
+   declares a workspace gets one from the runtime (allocated zero-filled on
+   first use, kept with the kernel, freed by mixrt_kernel_destroy): launches
+   of one such kernel must not overlap in time (one stream at a time). */
 MIXRT_API int mixrt_kernel_launch(mixrt_kernel_t *kernel,
                                   void *const *device_ptrs,
                                   const int64_t *const *shapes, void *stream);

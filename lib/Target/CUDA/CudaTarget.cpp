@@ -253,10 +253,9 @@ llvm::json::Object manifestOf(const KernelRecord &kernel, StringRef binary,
   for (int64_t size : launch.getAs<DenseI64ArrayAttr>("block").asArrayRef())
     block.push_back(size);
   manifest["block"] = std::move(block);
-  llvm::json::Array grid;
-  for (Attribute dim : launch.getAs<ArrayAttr>("grid")) {
+  auto factorsOf = [](Attribute encoded) {
     llvm::json::Array factors;
-    for (Attribute factor : cast<ArrayAttr>(dim)) {
+    for (Attribute factor : cast<ArrayAttr>(encoded)) {
       ArrayRef<int64_t> f = cast<DenseI64ArrayAttr>(factor).asArrayRef();
       if (f[1] < 0)
         factors.push_back(llvm::json::Object{{"const", f[0]}});
@@ -264,15 +263,27 @@ llvm::json::Object manifestOf(const KernelRecord &kernel, StringRef binary,
         factors.push_back(llvm::json::Object{
             {"arg", f[1]}, {"dim", f[2]}, {"ceildiv", f[3]}});
     }
-    grid.push_back(std::move(factors));
-  }
+    return factors;
+  };
+  llvm::json::Array grid;
+  for (Attribute dim : launch.getAs<ArrayAttr>("grid"))
+    grid.push_back(factorsOf(dim));
   manifest["grid"] = std::move(grid);
   manifest["shared_bytes"] = launch.getAs<IntegerAttr>("shared_bytes").getInt();
+  // The workspace is the kernel's last parameter, not an argument.
+  size_t argCount = kernel.argTypes.size();
+  if (auto workspace = launch.getAs<ArrayAttr>("workspace")) {
+    manifest["workspace"] =
+        llvm::json::Object{{"bytes", cast<IntegerAttr>(workspace[0]).getInt()},
+                           {"times", factorsOf(workspace[1])}};
+    --argCount;
+  }
 
   llvm::json::Array args;
   auto names = launch.getAs<ArrayAttr>("arg_names");
   auto roles = launch.getAs<ArrayAttr>("arg_roles");
-  for (auto [i, type] : llvm::enumerate(kernel.argTypes)) {
+  for (auto [i, type] :
+       llvm::enumerate(ArrayRef(kernel.argTypes).take_front(argCount))) {
     llvm::json::Array shape;
     for (int64_t size : type.getShape())
       shape.push_back(ShapedType::isDynamic(size) ? int64_t(-1) : size);

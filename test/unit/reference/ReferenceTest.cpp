@@ -569,7 +569,18 @@ TEST(ReferenceSSD, MatchesRecurrence) {
   opts.dtBias = &dtBias;
   opts.dtSoftplus = true;
   Tensor fwd = ssd(x, dt, A, B, C, opts);
+  // The library's own recurrence (mixc-bench's check of long sequences).
+  Tensor recurrent = ssdRecurrent(x, dt, A, B, C, opts);
+  ASSERT_EQ(recurrent.shape, fwd.shape);
+  for (size_t e = 0; e < fwd.data.size(); ++e)
+    EXPECT_NEAR(recurrent.data[e], fwd.data[e], 1e-12);
+  SSDOptions plain;
+  Tensor plainFwd = ssd(x, dt, A, B, C, plain);
+  Tensor plainRec = ssdRecurrent(x, dt, A, B, C, plain);
+  for (size_t e = 0; e < plainFwd.data.size(); ++e)
+    EXPECT_NEAR(plainRec.data[e], plainFwd.data[e], 1e-12);
   opts.bidirectional = true;
+  EXPECT_DEATH(ssdRecurrent(x, dt, A, B, C, opts), "only the forward form");
   Tensor bidi = ssd(x, dt, A, B, C, opts);
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t h = 0; h < heads; ++h) {
