@@ -12,6 +12,7 @@
 #include "mixc/CostModel/IterationDomain.h"
 #include "mixc/CostModel/ScheduleSpace.h"
 #include "mixc/Dialect/Mix/ScheduleTemplates.h"
+#include "mixc/Passes/KernelLayouts.h"
 #include "mixc/Runtime/Manifest.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -313,7 +314,9 @@ llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
 
 /// Launch geometry, occupancy, strips, FLOPs and bytes of ssd.chunked, as
 /// Ssd.cpp builds and launches it: one block per (batch, head, block_p
-/// columns), every chunk computed in full (the last one zero-padded).
+/// columns) walking every chunk in full (the last one zero-padded), or, with
+/// `segments` (kernels::ssdSegments), one per (segment, batch, head, slice),
+/// every segment but the last first walking its chunks for the state alone.
 llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
                            const mix::ScheduleTemplateDecl &decl,
                            llvm::ArrayRef<int64_t> params,
@@ -325,8 +328,8 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
     return llvm::Error::success();
   int64_t blockP = std::min(*paramValue(decl, params, "block_p"), op.headDim);
   int64_t threads = 32 * warps;
-  // Grid: (P / block_p, H, B).
-  f.grid_blocks = double(op.headDim / blockP) * f.heads * f.batch;
+  // Work items: (P / block_p, H, B).
+  double items = double(op.headDim / blockP) * f.heads * f.batch;
 
   // Shared memory: x, B, C, dt rings, scaled x, state, cum, dt_eff.
   int64_t xRow = (blockP + 8) * 2, bcRow = (op.stateDim + 8) * 2;
@@ -338,6 +341,26 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
   shared = alignUp(shared) + op.stateDim * xRow;
   shared = alignUp(shared) + chunk * 4;
   shared = alignUp(shared) + chunk * 4;
+
+  // Segments, as the builder picks them (static batch only); they add a
+  // 16-byte ticket slot.
+  int64_t segments = 1;
+  if (op.batch != kDynamic) {
+    int64_t resident = std::min(kernels::kSharedBytesPerSM /
+                                    (shared + kernels::kStaticSharedBytes +
+                                     kernels::kReservedSharedBytesPerBlock),
+                                kThreadsPerSM / threads);
+    int64_t chunks =
+        op.length == kDynamic ? -1 : (op.length + chunk - 1) / chunk;
+    segments = kernels::ssdSegments(op.batch * op.heads * (op.headDim / blockP),
+                                    resident, chunks);
+    if (segments > 1 && alignUp(shared) + 16 + kernels::kStaticSharedBytes >
+                            kernels::kMaxSharedBytesPerBlock)
+      segments = 1;
+  }
+  if (segments > 1)
+    shared = alignUp(shared) + 16;
+  f.grid_blocks = items * segments;
   int64_t registers =
       compiled && compiled->registers ? *compiled->registers : 0;
   fillOccupancy(f, threads, registers, shared + 16);
@@ -349,17 +372,25 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
     return strips.takeError();
   double chunks = ceilDiv(f.query_length, chunk);
   double n = op.stateDim, p = blockP;
-  f.tiles_visited = double(*strips) * f.grid_blocks;
+  // The share of the sequence that the state-only walk covers again.
+  double stateWalk = double(segments - 1) / segments;
+  f.tiles_visited = double(*strips) * items;
   f.masked_tile_fraction = chunks * double(chunk / 16) / double(*strips);
-  // Per block: 16x16 score strips (C B^T over N, then times x over block_p)
-  // and per chunk C S_prev and the state update (chunk x N x block_p each).
-  f.executed_flops = f.grid_blocks * (double(*strips) * 2 * 16 * 16 * (n + p) +
-                                      chunks * 2 * (2 * double(chunk) * n * p));
+  // Per work item: 16x16 score strips (C B^T over N, then times x over
+  // block_p) and per chunk C S_prev and the state update (chunk x N x
+  // block_p each); the state walk repeats the state update.
+  double stateUpdate = 2 * double(chunk) * n * p;
+  f.executed_flops =
+      items * (double(*strips) * 2 * 16 * 16 * (n + p) +
+               chunks * 2 * stateUpdate + stateWalk * chunks * stateUpdate);
   f.flop_efficiency = f.useful_flops / f.executed_flops;
-  // Per block: x's block_p columns, B, C and dt of every token, y's columns.
-  f.tiled_bytes = f.grid_blocks * f.query_length *
+  // Per work item: x's block_p columns, B, C and dt of every token, y's
+  // columns; the state walk reads x, B and dt again.
+  f.tiled_bytes = items * f.query_length *
                   (p * op.elementBytes + 2 * n * op.stateElementBytes +
-                   op.dtElementBytes + p * op.outputElementBytes);
+                   op.dtElementBytes + p * op.outputElementBytes +
+                   stateWalk * (p * op.elementBytes + n * op.stateElementBytes +
+                                op.dtElementBytes));
   f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
   return llvm::Error::success();
 }

@@ -321,6 +321,38 @@ TEST(FeaturesTest, SsdChunkedScheduleByHand) {
   EXPECT_DOUBLE_EQ(f.arithmetic_intensity, f.executed_flops / f.tiled_bytes);
 }
 
+TEST(FeaturesTest, SsdChunkedSegmentsFillTheGpu) {
+  // B = 1, L = 1024, H = 8, default schedule (chunk 64, block_p 64, 4 warps,
+  // 2 stages): 8 work items, one 117248-byte block per SM, 16 chunks, so the
+  // builder cuts 8 segments (at most one per two chunks).
+  SsdShape ssd = forwardSsd();
+  ssd.batch = 1;
+  ssd.length = 1024;
+  const mix::ScheduleTemplateDecl &decl =
+      *mix::lookupScheduleTemplate("ssd.chunked");
+  llvm::SmallVector<int64_t, 8> params;
+  for (const mix::ScheduleParamDecl &param : decl.params)
+    params.push_back(param.defaultValue);
+  auto features = computeFeatures(OpShape::ssd(ssd), decl, params);
+  ASSERT_TRUE(static_cast<bool>(features))
+      << llvm::toString(features.takeError());
+  EXPECT_EQ(features->grid_blocks, 8 * 8);
+  // The ticket slot: 117248 aligned + 16, + the 16 static bytes.
+  EXPECT_EQ(features->shared_bytes, 117248 + 16 + 16);
+  EXPECT_EQ(features->blocks_per_sm, 1);
+  // The same op at batch 4 has 32 items: 4 segments.
+  ssd.batch = 4;
+  features = computeFeatures(OpShape::ssd(ssd), decl, params);
+  ASSERT_TRUE(static_cast<bool>(features));
+  EXPECT_EQ(features->grid_blocks, 32 * 4);
+  // At batch 32, 256 items: none.
+  ssd.batch = 32;
+  features = computeFeatures(OpShape::ssd(ssd), decl, params);
+  ASSERT_TRUE(static_cast<bool>(features));
+  EXPECT_EQ(features->grid_blocks, 256);
+  EXPECT_EQ(features->shared_bytes, 117248 + 16);
+}
+
 TEST(FeaturesTest, MonarchFusedScheduleByHand) {
   // x [4, 100, 1024] bf16, both factors 32 blocks of 32 x 32; 32 tokens per
   // block, 8 warps, 2 stages, clusters of 2, 4 tiles per cluster.
