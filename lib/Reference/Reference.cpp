@@ -462,27 +462,25 @@ Tensor selectiveScan(const Tensor &x, const Tensor &delta, const Tensor &A,
 // mix.ssd
 //===----------------------------------------------------------------------===//
 
-Tensor ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &B,
-           const Tensor &C, const SSDOptions &options) {
-  const char *fn = "ssd";
+/// The argument checks of ssd() and ssdRecurrent(), as `fn`.
+static void checkSsdArguments(const char *fn, const Tensor &x, const Tensor &dt,
+                              const Tensor &A, const Tensor &B, const Tensor &C,
+                              const SSDOptions &options) {
   requireRank(x, 4, fn, "x");
   requireRank(dt, 3, fn, "dt");
   requireRank(A, 1, fn, "A");
   requireRank(B, 4, fn, "B");
   requireRank(C, 4, fn, "C");
-  const int64_t batch = x.shape[0], len = x.shape[1], heads = x.shape[2],
-                headDim = x.shape[3];
-  const int64_t groups = B.shape[2], state = B.shape[3];
+  const int64_t heads = x.shape[2], groups = B.shape[2];
   for (int64_t d = 0; d < 3; ++d)
     requireDim(dt.shape[d], x.shape[d], fn, "dt dim " + std::to_string(d));
   requireDim(A.shape[0], heads, fn, "A length");
-  requireDim(B.shape[0], batch, fn, "B batch");
-  requireDim(B.shape[1], len, fn, "B length");
+  requireDim(B.shape[0], x.shape[0], fn, "B batch");
+  requireDim(B.shape[1], x.shape[1], fn, "B length");
   for (int64_t d = 0; d < 4; ++d)
     requireDim(C.shape[d], B.shape[d], fn, "C dim " + std::to_string(d));
   require(groups > 0 && heads % groups == 0, fn,
           "the group count must divide the head count");
-  const int64_t perGroup = heads / groups;
   if (options.D) {
     requireRank(*options.D, 1, fn, "D");
     requireDim(options.D->shape[0], heads, fn, "D length");
@@ -491,6 +489,15 @@ Tensor ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &B,
     requireRank(*options.dtBias, 1, fn, "dtBias");
     requireDim(options.dtBias->shape[0], heads, fn, "dtBias length");
   }
+}
+
+Tensor ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &B,
+           const Tensor &C, const SSDOptions &options) {
+  checkSsdArguments("ssd", x, dt, A, B, C, options);
+  const int64_t batch = x.shape[0], len = x.shape[1], heads = x.shape[2],
+                headDim = x.shape[3];
+  const int64_t groups = B.shape[2], state = B.shape[3];
+  const int64_t perGroup = heads / groups;
 
   // dt'[t, h] and a[t, h] = exp(dt'[t, h] A[h]) for every position.
   Tensor dtEff(dt.shape), decay(dt.shape);
@@ -552,33 +559,12 @@ Tensor ssd(const Tensor &x, const Tensor &dt, const Tensor &A, const Tensor &B,
 Tensor ssdRecurrent(const Tensor &x, const Tensor &dt, const Tensor &A,
                     const Tensor &B, const Tensor &C,
                     const SSDOptions &options) {
-  const char *fn = "ssdRecurrent";
-  require(!options.bidirectional, fn, "only the forward form is a recurrence");
-  requireRank(x, 4, fn, "x");
-  requireRank(dt, 3, fn, "dt");
-  requireRank(A, 1, fn, "A");
-  requireRank(B, 4, fn, "B");
-  requireRank(C, 4, fn, "C");
+  require(!options.bidirectional, "ssdRecurrent",
+          "only the forward form is a recurrence");
+  checkSsdArguments("ssdRecurrent", x, dt, A, B, C, options);
   const int64_t batch = x.shape[0], len = x.shape[1], heads = x.shape[2],
                 headDim = x.shape[3];
   const int64_t groups = B.shape[2], state = B.shape[3];
-  for (int64_t d = 0; d < 3; ++d)
-    requireDim(dt.shape[d], x.shape[d], fn, "dt dim " + std::to_string(d));
-  requireDim(A.shape[0], heads, fn, "A length");
-  requireDim(B.shape[0], batch, fn, "B batch");
-  requireDim(B.shape[1], len, fn, "B length");
-  for (int64_t d = 0; d < 4; ++d)
-    requireDim(C.shape[d], B.shape[d], fn, "C dim " + std::to_string(d));
-  require(groups > 0 && heads % groups == 0, fn,
-          "the group count must divide the head count");
-  if (options.D) {
-    requireRank(*options.D, 1, fn, "D");
-    requireDim(options.D->shape[0], heads, fn, "D length");
-  }
-  if (options.dtBias) {
-    requireRank(*options.dtBias, 1, fn, "dtBias");
-    requireDim(options.dtBias->shape[0], heads, fn, "dtBias length");
-  }
   const int64_t perGroup = heads / groups;
   Tensor y(x.shape);
   std::vector<double> s(static_cast<size_t>(state * headDim));
