@@ -156,8 +156,13 @@ struct LaunchPlan {
 int reserveWorkspace(const cuda::Driver &d, mixrt_kernel *k, int64_t bytes) {
   if (bytes <= k->workspaceBytes)
     return MIXRT_SUCCESS;
-  if (k->workspace)
+  // A launch still running may use the old buffer: wait for it first.
+  if (k->workspace) {
+    if (int rc = check(d, d.cuCtxSynchronize(),
+                       "cuCtxSynchronize before growing the workspace"))
+      return rc;
     d.cuMemFree(k->workspace);
+  }
   k->workspace = 0;
   k->workspaceBytes = 0;
   cuda::CUdeviceptr ptr = 0;
