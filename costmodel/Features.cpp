@@ -345,19 +345,10 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
   // Segments, as the builder picks them (static batch only); they add a
   // 16-byte ticket slot.
   int64_t segments = 1;
-  if (op.batch != kDynamic) {
-    int64_t resident = std::min(kernels::kSharedBytesPerSM /
-                                    (shared + kernels::kStaticSharedBytes +
-                                     kernels::kReservedSharedBytesPerBlock),
-                                kThreadsPerSM / threads);
-    int64_t chunks =
-        op.length == kDynamic ? -1 : (op.length + chunk - 1) / chunk;
-    segments = kernels::ssdSegments(op.batch * op.heads * (op.headDim / blockP),
-                                    resident, chunks);
-    if (segments > 1 && alignUp(shared) + 16 + kernels::kStaticSharedBytes >
-                            kernels::kMaxSharedBytesPerBlock)
-      segments = 1;
-  }
+  if (op.batch != kDynamic)
+    segments = kernels::ssdSegments(
+        op.batch * op.heads * (op.headDim / blockP), shared, threads,
+        op.length == kDynamic ? -1 : (op.length + chunk - 1) / chunk);
   if (segments > 1)
     shared = alignUp(shared) + 16;
   f.grid_blocks = items * segments;

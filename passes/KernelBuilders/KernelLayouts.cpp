@@ -168,13 +168,22 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   return m;
 }
 
-int64_t mixc::kernels::ssdSegments(int64_t workItems, int64_t blocksPerSM,
-                                   int64_t chunks) {
-  if (workItems < 1 || blocksPerSM < 1)
+int64_t mixc::kernels::ssdSegments(int64_t workItems, int64_t sharedBytes,
+                                   int64_t threads, int64_t chunks) {
+  if (workItems < 1 || threads < 1)
     return 1;
-  int64_t segments = kTargetMultiprocessors * blocksPerSM / workItems;
+  int64_t blockBytes =
+      sharedBytes + kStaticSharedBytes + kReservedSharedBytesPerBlock;
+  int64_t resident =
+      std::min(kSharedBytesPerSM / blockBytes, int64_t(2048) / threads);
+  int64_t segments = kTargetMultiprocessors * resident / workItems;
   segments = std::min(segments, kSsdMaxSegments);
   if (chunks >= 0)
     segments = std::min(segments, chunks / 2);
+  int64_t withTicket = (sharedBytes + kSharedAlignment - 1) / kSharedAlignment *
+                           kSharedAlignment +
+                       16 + kStaticSharedBytes;
+  if (withTicket > kMaxSharedBytesPerBlock)
+    return 1;
   return std::max<int64_t>(segments, 1);
 }

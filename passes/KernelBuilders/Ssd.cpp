@@ -124,6 +124,11 @@ private:
   /// and column slice; the state's at row n, column pc of the slice.
   Value flagAddress(Value j);
   Value decayAddress(Value j);
+  /// The index of segment `j`'s flag and decay: [segment][head][slice].
+  Value segmentSlot(Value j) {
+    return e.add(e.mul(e.add(e.mul(j, p.heads), head), p.slices),
+                 e.div(p0, p.blockP));
+  }
   Value stateAddress(Value j, Value n, Value pc);
   /// Walks chunks [first, end): with `outputs`, computes Y; without, only
   /// the state (C is not loaded). Returns the final state fragments and, in
@@ -265,15 +270,11 @@ void SsdKernelBuilder::drawTicket() {
 }
 
 Value SsdKernelBuilder::flagAddress(Value j) {
-  Value index = e.add(e.mul(e.add(e.mul(j, p.heads), head), p.slices),
-                      e.div(p0, p.blockP));
-  return workspaceAddress(e.add(e.mul(index, 4), p.flagsOffset));
+  return workspaceAddress(e.add(e.mul(segmentSlot(j), 4), p.flagsOffset));
 }
 
 Value SsdKernelBuilder::decayAddress(Value j) {
-  Value index = e.add(e.mul(e.add(e.mul(j, p.heads), head), p.slices),
-                      e.div(p0, p.blockP));
-  return workspaceAddress(e.add(e.mul(index, 4), p.decaysOffset));
+  return workspaceAddress(e.add(e.mul(segmentSlot(j), 4), p.decaysOffset));
 }
 
 Value SsdKernelBuilder::stateAddress(Value j, Value n, Value pc) {
@@ -934,25 +935,17 @@ kernels::buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
                          << kMaxSharedBytesPerBlock
                          << "); lower chunk_size, block_p or stages";
 
-  // Segments: only with static batch and head counts (the work per
-  // segment-free launch must be known), sized from the resident blocks that
-  // shared memory and threads allow.
-  int64_t batchSize = xType.getDimSize(0);
+  // Segments: only with a static batch (the work of a launch without them
+  // must be known).
   if (!xType.isDynamicDim(0)) {
-    int64_t resident =
-        std::min(kSharedBytesPerSM / (p.sharedBytes + kStaticSharedBytes +
-                                      kReservedSharedBytesPerBlock),
-                 int64_t(2048) / p.threads());
     int64_t chunks = xType.isDynamicDim(1)
                          ? -1
                          : (xType.getDimSize(1) + p.chunk - 1) / p.chunk;
-    p.segments = ssdSegments(batchSize * p.heads * p.slices, resident, chunks);
+    p.segments = ssdSegments(xType.getDimSize(0) * p.heads * p.slices,
+                             p.sharedBytes, p.threads(), chunks);
   }
-  if (p.segments > 1) {
-    if (!planShared(true) ||
-        p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
-      p.segments = 1, planShared(false);
-  }
+  if (p.segments > 1 && !planShared(true))
+    return op.emitOpError() << "internal error: overlapping shared buffers";
   if (p.segments > 1) {
     auto align = [](int64_t v) { return (v + 127) / 128 * 128; };
     int64_t slots = p.segments * p.heads * p.slices * 4;

@@ -43,10 +43,13 @@ constexpr int64_t kSsdMaxSegments = 16;
 
 /// How many segments ssd.chunked cuts the sequence into: enough blocks to
 /// fill the GPU once (`workItems` = batch x heads x column slices blocks
-/// without segments, `blocksPerSM` resident), at most kSsdMaxSegments, and,
-/// when `chunks` is known (>= 0), at most one per two chunks. 1 means no
-/// segments: each block walks the whole sequence.
-int64_t ssdSegments(int64_t workItems, int64_t blocksPerSM, int64_t chunks);
+/// without segments; the resident blocks per SM follow from `sharedBytes`,
+/// the dynamic shared memory without segments, and `threads`), at most
+/// kSsdMaxSegments, and, when `chunks` is known (>= 0), at most one per two
+/// chunks. 1 means no segments (also when the 16-byte ticket slot that
+/// segments add would not fit in a block).
+int64_t ssdSegments(int64_t workItems, int64_t sharedBytes, int64_t threads,
+                    int64_t chunks);
 
 /// How one stage of monarch.fused's products is cut: a ring step loads
 /// `blocksPerStep` factor blocks; each is an [m x n] += [m x k] [k x n]
