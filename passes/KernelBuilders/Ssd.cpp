@@ -996,7 +996,6 @@ kernels::buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
   NamedAttribute opAttrs[] = {
       attrs.getNamedAttr("direction", attrs.getStringAttr("forward")),
       attrs.getNamedAttr("dt_softplus", attrs.getBoolAttr(p.softplus)),
-      attrs.getNamedAttr("segments", attrs.getI64IntegerAttr(p.segments)),
   };
   setLaunchAttr(kernel, config, op, schedule, names, roles,
                 attrs.getDictionaryAttr(opAttrs));

@@ -11,7 +11,7 @@
 // CHECK-LABEL: func.func @default_schedule
 // CHECK: mix.ssd {{.*}} {dt_softplus, mix.kernel = @mix_kernels::@ssd_0}
 // CHECK: gpu.func @ssd_0(%{{.*}}: memref<2x?x4x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<2x?x4xf32, #gpu.address_space<global>>, %{{.*}}: memref<4xf32, #gpu.address_space<global>>, %{{.*}}: memref<2x?x2x128xbf16, #gpu.address_space<global>>, %{{.*}}: memref<2x?x2x128xbf16, #gpu.address_space<global>>, %{{.*}}: memref<4xf32, #gpu.address_space<global>>, %{{.*}}: memref<2x?x4x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<?xi8, #gpu.address_space<global>>)
-// CHECK-SAME: mix.launch = {arg_names = ["x", "dt", "A", "B", "C", "D", "y"], arg_roles = ["input", "input", "input", "input", "input", "input", "output"], block = array<i64: 128, 1, 1>, grid = {{\[\[}}array<i64: 16, -1, -1, 1>], [array<i64: 4, -1, -1, 1>], [array<i64: 1, 0, 0, 1>]], op = "mix.ssd", op_attrs = {direction = "forward", dt_softplus = true, segments = 16 : i64}, schedule = #mix.schedule<ssd.chunked, {}>, shared_bytes = 117264 : i64, workspace = [1966720, {{\[}}array<i64: 1, 0, 0, 1>]]}
+// CHECK-SAME: mix.launch = {arg_names = ["x", "dt", "A", "B", "C", "D", "y"], arg_roles = ["input", "input", "input", "input", "input", "input", "output"], block = array<i64: 128, 1, 1>, grid = {{\[\[}}array<i64: 16, -1, -1, 1>], [array<i64: 4, -1, -1, 1>], [array<i64: 1, 0, 0, 1>]], op = "mix.ssd", op_attrs = {direction = "forward", dt_softplus = true}, schedule = #mix.schedule<ssd.chunked, {}>, shared_bytes = 117264 : i64, workspace = [1966720, {{\[}}array<i64: 1, 0, 0, 1>]]}
 // CHECK: atom.relaxed.gpu.global.add.u32
 // CHECK: red.relaxed.gpu.global.add.u32
 // CHECK: gpu.barrier
@@ -47,7 +47,7 @@ func.func @default_schedule(%x: tensor<2x?x4x64xbf16>, %dt: tensor<2x?x4xf32>, %
 // CHECK: gpu.func @ssd_0
 // CHECK-SAME: arg_names = ["x", "dt", "A", "B", "C", "dt_bias", "y"]
 // CHECK-SAME: block = array<i64: 256, 1, 1>, grid = {{\[\[}}array<i64: 4, -1, -1, 1>], [array<i64: 2, -1, -1, 1>], [array<i64: 1, 0, 0, 1>]]
-// CHECK-SAME: op_attrs = {direction = "forward", dt_softplus = false, segments = 1 : i64}
+// CHECK-SAME: op_attrs = {direction = "forward", dt_softplus = false}
 // CHECK-NOT: workspace
 // CHECK: memref.view {{.*}} to memref<128x24xf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_wait {{.*}} {numGroups = 0 : i32}

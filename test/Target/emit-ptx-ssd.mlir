@@ -2,7 +2,7 @@
 // accepts for sm_90a with its launch manifest beside it. Batch 1 x 8 heads
 // leaves the GPU idle, so the sequence is cut into 16 segments: the ticket
 // atomic, the release flag and the acquire wait are in the PTX, the workspace
-// in the manifest.
+// and the 16-block grid in the manifest.
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // PTX: .target sm_90a
 // PTX: .entry ssd_0(
@@ -27,7 +27,10 @@
 // MANIFEST: "name": "y",
 // MANIFEST-NEXT: "role": "output",
 // MANIFEST: "dt_softplus": false
-// MANIFEST-NEXT: "segments": 16
+// MANIFEST: "grid": [
+// MANIFEST-NEXT: [
+// MANIFEST-NEXT: {
+// MANIFEST-NEXT: "const": 16
 // MANIFEST: "kernel": "ssd_0",
 // MANIFEST: "op": "mix.ssd",
 // MANIFEST: "template": "ssd.chunked"
