@@ -20,7 +20,7 @@ MIXC = os.path.join(ROOT, "build", "bin", "mixc")
 
 
 def attention_mlir(b, hq, hkv, lq, lk, d, dtype, causal=False, window=None,
-                   lse=False, schedule=None):
+                   lse=False, schedule=None, template="attention.mma_sync"):
     q = f"tensor<{b}x{hq}x{lq}x{d}x{dtype}>"
     k = f"tensor<{b}x{hkv}x{lk}x{d}x{dtype}>"
     attrs = []
@@ -31,7 +31,7 @@ def attention_mlir(b, hq, hkv, lq, lk, d, dtype, causal=False, window=None,
             attrs.append(f"window_{side} = {size}")
     if schedule:
         params = ", ".join(f"{n} = {v}" for n, v in schedule.items())
-        attrs.append(f"schedule = #mix.schedule<attention.mma_sync, {{{params}}}>")
+        attrs.append(f"schedule = #mix.schedule<{template}, {{{params}}}>")
     attr_text = f" {{{', '.join(attrs)}}}" if attrs else ""
     results = q + (f", tensor<{b}x{hq}x{lq}xf32>" if lse else "")
     ret = f"({results})" if lse else results
@@ -59,6 +59,20 @@ def _attention_specs():
                         ("s3-bn64", dict(block_m=128, block_n=64, warps=8, stages=3)),
                         ("m128w4", dict(block_m=128, block_n=64, warps=4, stages=2))]:
         yield f"check-schedule-{name}", dict(b=1, hq=2, hkv=2, lq=384, lk=384, d=128, dtype="bf16", causal=True, schedule=sched)
+    # attention.wgmma: the same features, and every schedule shape.
+    wg = dict(template="attention.wgmma")
+    wg2 = dict(block_m=128, block_n=128, consumer_warpgroups=2, stages=2)
+    yield "check-wgmma-full-hd128", dict(b=2, hq=4, hkv=4, lq=333, lk=333, d=128, dtype="bf16", schedule=wg2, **wg)
+    yield "check-wgmma-causal-odd-f16", dict(b=1, hq=2, hkv=2, lq=200, lk=200, d=64, dtype="f16", causal=True, schedule=wg2, **wg)
+    yield "check-wgmma-gqa", dict(b=1, hq=8, hkv=2, lq=257, lk=257, d=128, dtype="bf16", causal=True, schedule=wg2, **wg)
+    yield "check-wgmma-window-both", dict(b=1, hq=2, hkv=2, lq=300, lk=300, d=128, dtype="bf16", window=(40, 24), schedule=wg2, **wg)
+    yield "check-wgmma-lse-cross", dict(b=1, hq=2, hkv=2, lq=100, lk=300, d=64, dtype="bf16", causal=True, lse=True, schedule=wg2, **wg)
+    for name, sched in [("wg1-bn64-s3", dict(block_m=64, block_n=64, consumer_warpgroups=1, stages=3)),
+                        ("wg3-bn96-s3", dict(block_m=192, block_n=96, consumer_warpgroups=3, stages=3)),
+                        ("wg2-bn176-s2", dict(block_m=128, block_n=176, consumer_warpgroups=2, stages=2))]:
+        yield f"check-wgmma-{name}", dict(b=1, hq=2, hkv=2, lq=384, lk=384, d=128, dtype="bf16", causal=True, schedule=sched, **wg)
+    yield "check-wgmma-wg3-hd64", dict(b=1, hq=2, hkv=2, lq=500, lk=500, d=64, dtype="bf16",
+                                       schedule=dict(block_m=192, block_n=96, consumer_warpgroups=3, stages=2), **wg)
     for d in (128, 64):
         heads = 2048 // d
         lengths = (1024, 4096, 16384) if d == 128 else (4096, 16384)
@@ -67,13 +81,21 @@ def _attention_specs():
                 if d == 64 and causal and length != 16384:
                     continue
                 batch = 16384 // length
-                yield (f"bench-d{d}-L{length}-{'causal' if causal else 'full'}",
-                       dict(b=batch, hq=heads, hkv=heads, lq=length, lk=length, d=d, dtype="bf16", causal=causal))
+                shape = dict(b=batch, hq=heads, hkv=heads, lq=length, lk=length, d=d, dtype="bf16", causal=causal)
+                case = f"bench-d{d}-L{length}-{'causal' if causal else 'full'}"
+                yield case, shape
+                yield f"{case}-wgmma", dict(shape, schedule=wg2, **wg)
     for name, sched in [("bn128-s2", dict(block_m=128, block_n=128, warps=8, stages=2)),
                         ("bn32-s3", dict(block_m=128, block_n=32, warps=8, stages=3)),
                         ("m64w4", dict(block_m=64, block_n=64, warps=4, stages=2))]:
         yield (f"bench-d128-L4096-full-{name}",
                dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16", schedule=sched))
+    for name, sched in [("wg2-bn64-s3", dict(block_m=128, block_n=64, consumer_warpgroups=2, stages=3)),
+                        ("wg2-bn176-s2", dict(block_m=128, block_n=176, consumer_warpgroups=2, stages=2)),
+                        ("wg3-bn96-s2", dict(block_m=192, block_n=96, consumer_warpgroups=3, stages=2)),
+                        ("wg1-bn128-s2", dict(block_m=64, block_n=128, consumer_warpgroups=1, stages=2))]:
+        yield (f"bench-d128-L4096-full-wgmma-{name}",
+               dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16", schedule=sched, **wg))
 
 
 def ssd_mlir(b, l, h, p, g, n, dtype, out=None, skip=True, softplus=False, dt_bias=False,

@@ -243,20 +243,10 @@ void fillOccupancy(Features &f, int64_t threads, int64_t registers,
   }
 }
 
-/// Launch geometry, occupancy, domains, FLOPs and bytes of
-/// attention.mma_sync, as Attention.cpp builds and launches it.
-llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
-                                 const mix::ScheduleTemplateDecl &decl,
-                                 llvm::ArrayRef<int64_t> params,
-                                 const CompiledStats *compiled) {
-  int64_t blockM = *paramValue(decl, params, "block_m");
-  int64_t blockN = *paramValue(decl, params, "block_n");
-  int64_t warps = *paramValue(decl, params, "warps");
-  int64_t stages = *paramValue(decl, params, "stages");
-  // Grid: (ceil(Lq / block_m), B Hq).
-  double heads = f.batch * f.heads;
-  f.grid_blocks = ceilDiv(f.query_length, blockM) * heads;
-
+/// Shared bytes and registers of attention.mma_sync.
+std::pair<int64_t, int64_t>
+attentionMmaSyncResources(const AttentionShape &op, int64_t blockM,
+                          int64_t blockN, int64_t warps, int64_t stages) {
   // Shared memory: [Q | K stages | V stages], rows padded by 8 elements,
   // 128-byte aligned, plus the 16-byte static symbol.
   int64_t rowPad = 8, bytes = op.elementBytes;
@@ -282,6 +272,49 @@ llvm::Error fillAttentionMmaSync(Features &f, const AttentionShape &op,
   if (liveFragments <= 80 &&
       2 * (shared + 16 + kReservedSharedPerBlock) <= kSharedBytesPerSM)
     registers = std::min(registers, kRegistersPerSM / (2 * 32 * warps) / 8 * 8);
+  return {shared, registers};
+}
+
+/// Shared bytes and registers of attention.wgmma.
+std::pair<int64_t, int64_t>
+attentionWgmmaResources(const AttentionShape &op, int64_t blockM,
+                        int64_t blockN, int64_t warps, int64_t stages) {
+  // Shared memory: [Q | K stages | V stages], dense (swizzled) and 1024-byte
+  // aligned from an origin up to 1023 bytes into the block.
+  int64_t bytes = op.elementBytes;
+  int64_t shared = blockM * op.headDim * bytes +
+                   stages * blockN * (op.headDim + op.valueDim) * bytes + 1023;
+  // Registers: per thread of a warpgroup (64 rows), the f32 S and O
+  // accumulators (N / 2 each), P's A fragments (block_n / 4) and about 40
+  // for addresses, descriptors and the softmax state; at most what the
+  // register file gives each thread of the block.
+  int64_t estimate = blockN / 2 + op.valueDim / 2 + blockN / 4 + 40;
+  int64_t registers = std::min<int64_t>(
+      std::min<int64_t>(255, kRegistersPerSM / (32 * warps) / 8 * 8), estimate);
+  return {shared, registers};
+}
+
+/// Launch geometry, occupancy, domains, FLOPs and bytes of
+/// attention.mma_sync and attention.wgmma, as Attention.cpp builds and
+/// launches them.
+llvm::Error fillAttention(Features &f, const AttentionShape &op,
+                          const mix::ScheduleTemplateDecl &decl,
+                          llvm::ArrayRef<int64_t> params,
+                          const CompiledStats *compiled) {
+  bool wgmma = decl.name == "attention.wgmma";
+  int64_t blockM = *paramValue(decl, params, "block_m");
+  int64_t blockN = *paramValue(decl, params, "block_n");
+  int64_t warps = wgmma ? 4 * *paramValue(decl, params, "consumer_warpgroups")
+                        : *paramValue(decl, params, "warps");
+  int64_t stages = *paramValue(decl, params, "stages");
+  // Grid: (ceil(Lq / block_m), B Hq).
+  double heads = f.batch * f.heads;
+  f.grid_blocks = ceilDiv(f.query_length, blockM) * heads;
+  f.block_threads = 32 * warps;
+
+  auto [shared, registers] =
+      wgmma ? attentionWgmmaResources(op, blockM, blockN, warps, stages)
+            : attentionMmaSyncResources(op, blockM, blockN, warps, stages);
   if (compiled && compiled->registers)
     registers = *compiled->registers;
   fillOccupancy(f, 32 * warps, registers, shared + 16);
@@ -582,9 +615,9 @@ llvm::Expected<Features> mixc::costmodel::computeFeatures(
   if (std::optional<int64_t> threads = paramValue(decl, params, "threads"))
     f.block_threads = *threads;
 
-  if (decl.name == "attention.mma_sync")
-    if (llvm::Error error = fillAttentionMmaSync(f, *shape.getAttention(), decl,
-                                                 params, compiled))
+  if (decl.name == "attention.mma_sync" || decl.name == "attention.wgmma")
+    if (llvm::Error error =
+            fillAttention(f, *shape.getAttention(), decl, params, compiled))
       return error;
   if (decl.name == "ssd.chunked")
     if (llvm::Error error =

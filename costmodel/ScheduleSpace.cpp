@@ -101,31 +101,54 @@ bool isHalfType(llvm::StringRef type) {
 // buildAttentionMmaSyncKernel)
 //===----------------------------------------------------------------------===//
 
-void addAttentionMmaSyncRules(const OpShape &shape, RuleBuilder &rules) {
-  const AttentionShape &op = *shape.getAttention();
+/// What the attention builder (Attention.cpp) lowers with either template,
+/// whatever the schedule; false after refusing the space with the reason.
+bool acceptsAttention(llvm::StringRef name, const AttentionShape &op,
+                      int64_t headDimMultiple, RuleBuilder &rules) {
+  std::string quoted = ("'" + name + "'").str();
+  auto refuse = [&](const llvm::Twine &reason) {
+    rules.refuse(quoted + " " + reason);
+    return false;
+  };
   // What the builder does not lower whatever the schedule, and the shape
   // rules of the #mix.schedule verifier (MixOps.cpp).
   if (op.hasBias)
-    return rules.refuse("'attention.mma_sync' does not lower an additive "
-                        "bias yet");
+    return refuse("does not lower an additive bias yet");
   if (op.hasBlockMask)
-    return rules.refuse("'attention.mma_sync' does not lower a block mask "
-                        "yet");
+    return refuse("does not lower a block mask yet");
   if (op.sinkTokens != 0)
-    return rules.refuse("'attention.mma_sync' does not lower sink tokens yet");
+    return refuse("does not lower sink tokens yet");
   if (!isHalfType(op.elementType) || op.valueElementType != op.elementType)
-    return rules.refuse("'attention.mma_sync' needs f16 or bf16 query, key "
-                        "and value of one type (got " +
-                        op.elementType + " and " + op.valueElementType + ")");
+    return refuse("needs f16 or bf16 query, key and value of one type (got " +
+                  op.elementType + " and " + op.valueElementType + ")");
   if (op.queryHeads == kDynamic || op.keyHeads == kDynamic ||
       op.headDim == kDynamic || op.valueDim == kDynamic)
-    return rules.refuse("'attention.mma_sync' does not lower dynamic head "
-                        "counts or head dims");
+    return refuse("does not lower dynamic head counts or head dims");
   for (int64_t dim : {op.headDim, op.valueDim})
-    if (dim <= 0 || dim % 16 != 0 || dim > 256)
-      return rules.refuse("'attention.mma_sync' needs head dims that are "
-                          "multiples of 16 and at most 256 (got " +
-                          llvm::Twine(dim) + ")");
+    if (dim <= 0 || dim % headDimMultiple != 0 || dim > 256)
+      return refuse("needs head dims that are multiples of " +
+                    llvm::Twine(headDimMultiple) + " and at most 256 (got " +
+                    llvm::Twine(dim) + ")");
+  return true;
+}
+
+/// Every tile (Q: block_m x d, K: block_n x d, V: block_n x dv) is a whole
+/// number of 16-byte cp.async copies (8 elements) per thread:
+/// (rows * cols / 8) % threads == 0.
+void addWholeCopiesPerThread(RuleBuilder &rules, const AttentionShape &op,
+                             const AffineForm &blockM, const AffineForm &blockN,
+                             int64_t threads) {
+  constexpr int64_t chunkElements = 8;
+  for (auto [rows, cols] : {std::pair<AffineForm, int64_t>{blockM, op.headDim},
+                            {blockN, op.headDim},
+                            {blockN, op.valueDim}})
+    rules.addDivisible(rules.floorDiv(rows * cols, chunkElements), threads);
+}
+
+void addAttentionMmaSyncRules(const OpShape &shape, RuleBuilder &rules) {
+  const AttentionShape &op = *shape.getAttention();
+  if (!acceptsAttention("attention.mma_sync", op, 16, rules))
+    return;
 
   int64_t warps = rules.caseValue("warps");
   int64_t stages = rules.caseValue("stages");
@@ -138,14 +161,7 @@ void addAttentionMmaSyncRules(const OpShape &shape, RuleBuilder &rules) {
   rules.addDivisible(blockM, 16 * warps);
   rules.addLE(rules.floorDiv(blockM, 16 * warps), 2);
 
-  // Every tile (Q: block_m x d, K: block_n x d, V: block_n x dv) is a whole
-  // number of 16-byte cp.async copies (8 elements) per thread:
-  // (rows * cols / 8) % threads == 0.
-  constexpr int64_t chunkElements = 8;
-  for (auto [rows, cols] : {std::pair<AffineForm, int64_t>{blockM, op.headDim},
-                            {blockN, op.headDim},
-                            {blockN, op.valueDim}})
-    rules.addDivisible(rules.floorDiv(rows * cols, chunkElements), threads);
+  addWholeCopiesPerThread(rules, op, blockM, blockN, threads);
 
   // Shared memory: [Q | K stages | V stages], rows padded by 16 bytes (8
   // elements), each buffer 128-byte aligned, plus the static symbol.
@@ -156,6 +172,35 @@ void addAttentionMmaSyncRules(const OpShape &shape, RuleBuilder &rules) {
   plan.allocate(blockN * (stages * (op.headDim + rowPad) * bytes));
   plan.allocate(blockN * (stages * (op.valueDim + rowPad) * bytes));
   rules.addLE(plan.totalBytes() + kStaticSharedBytes, kMaxSharedBytesPerBlock);
+}
+
+//===----------------------------------------------------------------------===//
+// attention.wgmma (passes/KernelBuilders/Attention.cpp,
+// buildAttentionWgmmaKernel)
+//===----------------------------------------------------------------------===//
+
+void addAttentionWgmmaRules(const OpShape &shape, RuleBuilder &rules) {
+  const AttentionShape &op = *shape.getAttention();
+  // Swizzled tiles are 64 columns wide; the P V product's N is dv <= 256.
+  if (!acceptsAttention("attention.wgmma", op, 64, rules))
+    return;
+  int64_t warpgroups = rules.caseValue("consumer_warpgroups");
+  int64_t stages = rules.caseValue("stages");
+  AffineForm blockM = rules.param("block_m");
+  AffineForm blockN = rules.param("block_n");
+  // One warpgroup per 64 query rows; 16-key MMA steps.
+  rules.addEQ(blockM, AffineForm(64 * warpgroups));
+  rules.addDivisible(blockN, 16);
+  addWholeCopiesPerThread(rules, op, blockM, blockN, 128 * warpgroups);
+  // Shared memory: [Q | K stages | V stages], dense and swizzled; every
+  // buffer is a multiple of 1024 bytes (rows come in 8s), so the 1024-byte
+  // alignment adds nothing between buffers, and the block asks for 1023
+  // bytes more to align the first at run time.
+  int64_t bytes = op.elementBytes;
+  AffineForm total = blockM * (op.headDim * bytes) +
+                     blockN * (stages * (op.headDim + op.valueDim) * bytes);
+  rules.addLE(total + AffineForm(1023 + kStaticSharedBytes),
+              kMaxSharedBytesPerBlock);
 }
 
 //===----------------------------------------------------------------------===//
@@ -267,6 +312,9 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
 
 const TemplateRules kTemplateRules[] = {
     {"attention.mma_sync", {"warps", "stages"}, addAttentionMmaSyncRules},
+    {"attention.wgmma",
+     {"consumer_warpgroups", "stages"},
+     addAttentionWgmmaRules},
     // block_p is clamped to the head dim, which the clamped value must
     // divide: a case parameter keeps both rules constant per piece.
     {"ssd.chunked", {"block_p", "warps", "stages"}, addSsdChunkedRules},

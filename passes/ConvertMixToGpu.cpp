@@ -36,6 +36,9 @@ FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
   if (templateName == "attention.mma_sync")
     return kernels::buildAttentionMmaSyncKernel(cast<mix::AttentionOp>(op),
                                                 schedule, module, name);
+  if (templateName == "attention.wgmma")
+    return kernels::buildAttentionWgmmaKernel(cast<mix::AttentionOp>(op),
+                                              schedule, module, name);
   if (templateName == "ssd.chunked")
     return kernels::buildSsdChunkedKernel(cast<mix::SSDOp>(op), schedule,
                                           module, name);

@@ -59,8 +59,10 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
         stages({1, 2, 3, 4}, 2)}},
       {"attention.wgmma",
        "mix.attention",
-       "Hopper FlashAttention: K/V tiles loaded by TMA (or cp.async) behind "
-       "mbarriers, wgmma.mma_async for QK^T and PV",
+       "Hopper FlashAttention: one warpgroup per 64 query rows, Q and K/V "
+       "tiles in 128-byte-swizzled shared memory (cp.async), "
+       "wgmma.mma_async for QK^T (both operands shared) and PV (P from "
+       "registers)",
        {{"block_m", "query rows per thread block", {64, 128, 192}, 128},
         {"block_n",
          "key rows per main-loop step",
@@ -71,14 +73,16 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          {1, 2, 3},
          2},
         stages({2, 3, 4}, 2),
+        // Reserved for the TMA and warp-specialized forms; the builder
+        // lowers 0 only (every warp loads with cp.async).
         {"tma",
          "1: load tiles with cp.async.bulk.tensor; 0: with cp.async",
-         {0, 1},
-         1},
+         {0},
+         0},
         {"warp_specialize",
          "1: a producer warpgroup issues the loads while consumers compute",
-         {0, 1},
-         1}}},
+         {0},
+         0}}},
       {"linear_attention.chunked",
        "mix.linear_attention",
        "chunked linear attention: quadratic within a chunk on tensor cores, "

@@ -21,8 +21,10 @@
 
 #include "KernelBuilder.h"
 #include "MmaSync.h"
+#include "Wgmma.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -35,11 +37,15 @@ using namespace mlir;
 using namespace mixc;
 using namespace mixc::kernels;
 namespace mma = mixc::kernels::mma_sync;
+namespace wg = mixc::kernels::wgmma;
 
 namespace {
 
 /// Everything the kernel's shape depends on, fixed at build time.
 struct AttentionPlan {
+  /// attention.wgmma: the products on wgmma from 128-byte-swizzled tiles;
+  /// otherwise mma.sync from padded rows.
+  bool wgmma = false;
   int64_t blockM, blockN, warps, stages;
   int64_t rowTilesPerWarp; // 16-row MMA tiles per warp (1 or 2)
   int64_t headDim, valueDim;
@@ -54,8 +60,13 @@ struct AttentionPlan {
   std::optional<int64_t> windowLeft, windowRight;
   int64_t qOffset, kOffset, vOffset, sharedBytes;
   int64_t threads() const { return warps * 32; }
-  int64_t kStageBytes() const { return blockN * (headDim + kRowPad) * 2; }
-  int64_t vStageBytes() const { return blockN * (valueDim + kRowPad) * 2; }
+  /// Elements per shared row of a tile of `cols` columns: padded against
+  /// ldmatrix bank conflicts, or dense (the swizzle spreads the banks).
+  int64_t rowStride(int64_t cols) const {
+    return wgmma ? cols : cols + kRowPad;
+  }
+  int64_t kStageBytes() const { return blockN * rowStride(headDim) * 2; }
+  int64_t vStageBytes() const { return blockN * rowStride(valueDim) * 2; }
 };
 
 class AttentionKernelBuilder {
@@ -89,6 +100,19 @@ private:
   Value valueBuffer(Value slot);
   /// S = Q K^T for one key tile: [row tile][n-tile] accumulators.
   SmallVector<Value> computeScores(Value keys);
+  /// computeScores with wgmma from the swizzled Q tile and key slot `slot`.
+  SmallVector<Value> computeScoresWgmma(Value slot);
+  /// O += P V for one value tile, `probs` the probability tiles.
+  void accumulateValues(Value slot, ArrayRef<Value> probs,
+                        MutableArrayRef<Value> outputs);
+  /// The wgmma form of accumulateValues.
+  void accumulateValuesWgmma(Value slot, ArrayRef<Value> probs,
+                             MutableArrayRef<Value> outputs);
+  /// After this thread's copies landed: with wgmma, publish them to the
+  /// async proxy; then the block barrier.
+  void publishTiles();
+  /// The i64 shared-window address of byte `offset` of the plan.
+  Value sharedAddress(Value offset);
   /// The scores times scale * log2 e, with -inf where (row, key) is masked
   /// when `masked`.
   SmallVector<Value> scaleAndMask(ArrayRef<Value> scores, Value keyStart,
@@ -109,6 +133,10 @@ private:
   Emitter e;
   Value query, key, value, output, lse;
   Value shared, tid, lane, warp, group, quad;
+  /// Bytes from the dynamic shared block to the plan's origin: 0, or with
+  /// wgmma up to 1023 to reach a 1024-byte boundary (the swizzle pattern
+  /// follows absolute addresses).
+  Value planOrigin;
   Value batch, head, kvHead, queryStart, queryLength, keyLength;
   SmallVector<Value> queryFragments; // [row tile][k step]
   Value anchorGroup;                 // the Q group: dominates every wait
@@ -152,24 +180,49 @@ AttentionKernelBuilder::copyTile(Value source, Value sourceHead, Value row0,
     Value inside = e.andI(enabled, e.lt(globalRow, length));
     Value sourceRow = e.select(inside, globalRow, e.index(0));
     Value count = e.select(inside, e.index(kChunkElements), e.index(0));
+    SmallVector<Value> destIndices = {row, col};
+    if (p.wgmma)
+      destIndices = {wg::swizzledIndex(e, row, col, rows)};
     tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-        b, tokenType, dest, ValueRange{row, col}, source,
+        b, tokenType, dest, destIndices, source,
         ValueRange{batch, sourceHead, sourceRow, col},
         b.getIndexAttr(kChunkElements), count, b.getUnitAttr()));
   }
   return tokens;
 }
 
-Value AttentionKernelBuilder::keyBuffer(Value slot) {
-  Value offset = e.add(e.mul(slot, p.kStageBytes()), p.kOffset);
-  return sharedView(b, shared, offset, {p.blockN, p.headDim + kRowPad},
+/// The view of a [rows x cols] tile at byte `offset` of the plan: 2-D rows
+/// of rowStride(cols), or, swizzled, 1-D (wgmma::swizzledIndex addresses it).
+static Value tileView(ImplicitLocOpBuilder &b, const AttentionPlan &p,
+                      Value shared, Value offset, int64_t rows, int64_t cols) {
+  if (p.wgmma)
+    return sharedView(b, shared, offset, {rows * cols}, p.elementType);
+  return sharedView(b, shared, offset, {rows, p.rowStride(cols)},
                     p.elementType);
 }
 
+Value AttentionKernelBuilder::keyBuffer(Value slot) {
+  Value offset =
+      e.add(e.mul(slot, p.kStageBytes()), e.add(planOrigin, p.kOffset));
+  return tileView(b, p, shared, offset, p.blockN, p.headDim);
+}
+
 Value AttentionKernelBuilder::valueBuffer(Value slot) {
-  Value offset = e.add(e.mul(slot, p.vStageBytes()), p.vOffset);
-  return sharedView(b, shared, offset, {p.blockN, p.valueDim + kRowPad},
-                    p.elementType);
+  Value offset =
+      e.add(e.mul(slot, p.vStageBytes()), e.add(planOrigin, p.vOffset));
+  return tileView(b, p, shared, offset, p.blockN, p.valueDim);
+}
+
+Value AttentionKernelBuilder::sharedAddress(Value offset) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, shared);
+  return arith::IndexCastOp::create(b, b.getI64Type(),
+                                    e.add(base, e.add(planOrigin, offset)));
+}
+
+void AttentionKernelBuilder::publishTiles() {
+  if (p.wgmma)
+    wg::fenceProxyAsync(b);
+  gpu::BarrierOp::create(b);
 }
 
 Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
@@ -207,6 +260,92 @@ SmallVector<Value> AttentionKernelBuilder::computeScores(Value keys) {
     }
   }
   return scores;
+}
+
+SmallVector<Value> AttentionKernelBuilder::computeScoresWgmma(Value slot) {
+  // The warpgroup's 64 query rows start 64 rows into every panel of Q.
+  Value warpgroup = e.div(warp, 4);
+  Value queryRows = e.mul(warpgroup, wg::kM * wg::kSwizzleBytes);
+  Value queryDesc =
+      wg::descriptor(b, sharedAddress(e.add(queryRows, p.qOffset)),
+                     /*leadingBytes=*/16, wg::kPatternBytes);
+  Value keyDesc = wg::descriptor(
+      b, sharedAddress(e.add(e.mul(slot, p.kStageBytes()), p.kOffset)),
+      /*leadingBytes=*/16, wg::kPatternBytes);
+  SmallVector<Value> queryDescs, keyDescs;
+  for (int64_t k = 0; k < p.headDim; k += wg::kK) {
+    int64_t panel = k / wg::kPanelColumns;
+    int64_t within = k % wg::kPanelColumns * 2;
+    queryDescs.push_back(wg::advance(
+        b, queryDesc, panel * p.blockM * wg::kSwizzleBytes + within));
+    keyDescs.push_back(
+        wg::advance(b, keyDesc, panel * p.blockN * wg::kSwizzleBytes + within));
+  }
+  SmallVector<Value> acc =
+      wg::mmaAsync(b, p.elementType, p.blockN, /*acc=*/{}, queryDescs,
+                   /*aRegisters=*/{}, keyDescs, /*transposeB=*/false);
+  acc = wg::wait(b, acc);
+  SmallVector<Value> scores;
+  for (int64_t nt = 0; nt < nTiles(); ++nt)
+    scores.push_back(
+        vector::FromElementsOp::create(b, mma::accType(b.getContext()),
+                                       ArrayRef<Value>(acc).slice(4 * nt, 4)));
+  return scores;
+}
+
+void AttentionKernelBuilder::accumulateValues(Value slot, ArrayRef<Value> probs,
+                                              MutableArrayRef<Value> outputs) {
+  if (p.wgmma)
+    return accumulateValuesWgmma(slot, probs, outputs);
+  // P's A fragments come straight from the probability tiles.
+  Value values = valueBuffer(slot);
+  for (int64_t kStep = 0; kStep < p.blockN / mma::kK; ++kStep) {
+    SmallVector<Value> a;
+    for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
+      a.push_back(mma::accPairToA(b, probs[rt * nTiles() + 2 * kStep],
+                                  probs[rt * nTiles() + 2 * kStep + 1],
+                                  p.elementType));
+    for (int64_t pair = 0; pair < oTiles() / 2; ++pair) {
+      auto [left, right] = mma::loadBPairKN(
+          e, values, lane, e.index(mma::kK * kStep), e.index(16 * pair));
+      for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
+        Value &o0 = outputs[rt * oTiles() + 2 * pair];
+        Value &o1 = outputs[rt * oTiles() + 2 * pair + 1];
+        o0 = mma::mma(b, a[rt], left, o0);
+        o1 = mma::mma(b, a[rt], right, o1);
+      }
+    }
+  }
+}
+
+void AttentionKernelBuilder::accumulateValuesWgmma(
+    Value slot, ArrayRef<Value> probs, MutableArrayRef<Value> outputs) {
+  // A from registers (P, as for mma.sync); B = V read MN-major: 16 keys of
+  // 128-byte rows per step, the next 64 value columns one panel further.
+  SmallVector<Value> aRegisters;
+  for (int64_t kStep = 0; kStep < p.blockN / wg::kK; ++kStep)
+    llvm::append_range(aRegisters,
+                       mma::packedRows(b, mma::accPairToA(b, probs[2 * kStep],
+                                                          probs[2 * kStep + 1],
+                                                          p.elementType)));
+  Value valueDesc = wg::descriptor(
+      b, sharedAddress(e.add(e.mul(slot, p.vStageBytes()), p.vOffset)),
+      /*leadingBytes=*/p.blockN * wg::kSwizzleBytes, wg::kPatternBytes);
+  SmallVector<Value> valueDescs;
+  for (int64_t k = 0; k < p.blockN; k += wg::kK)
+    valueDescs.push_back(wg::advance(b, valueDesc, k * wg::kSwizzleBytes));
+  SmallVector<Value> acc;
+  for (Value tile : outputs)
+    for (int64_t half = 0; half < 2; ++half)
+      for (int64_t c = 0; c < 2; ++c)
+        acc.push_back(
+            vector::ExtractOp::create(b, tile, ArrayRef<int64_t>{half, c}));
+  acc = wg::mmaAsync(b, p.elementType, p.valueDim, acc, /*aDescs=*/{},
+                     aRegisters, valueDescs, /*transposeB=*/true);
+  acc = wg::wait(b, acc);
+  for (int64_t ot = 0; ot < oTiles(); ++ot)
+    outputs[ot] = vector::FromElementsOp::create(
+        b, mma::accType(b.getContext()), ArrayRef<Value>(acc).slice(4 * ot, 4));
 }
 
 SmallVector<Value> AttentionKernelBuilder::scaleAndMask(ArrayRef<Value> scores,
@@ -275,11 +414,11 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
     Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
     gpu::BarrierOp::create(b);
     waitGroups(loadKeyValueTile(e.add(tileBegin, it), slot, always), 0);
-    gpu::BarrierOp::create(b);
+    publishTiles();
   } else {
     slot = e.rem(it, p.stages);
     waitGroups(anchorGroup, p.stages - 2);
-    gpu::BarrierOp::create(b);
+    publishTiles();
     Value next = e.add(it, p.stages - 1);
     loadKeyValueTile(e.add(tileBegin, next), e.rem(next, p.stages),
                      e.lt(next, tileCount));
@@ -287,7 +426,8 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
 
   Value tile = e.add(tileBegin, it);
   Value keyStart = e.mul(tile, p.blockN);
-  SmallVector<Value> scores = computeScores(keyBuffer(slot));
+  SmallVector<Value> scores =
+      p.wgmma ? computeScoresWgmma(slot) : computeScores(keyBuffer(slot));
 
   // Does the tile cross the sequence end, the diagonal or a window edge for
   // some row of the block? (Uniform over the block.)
@@ -369,25 +509,7 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
     }
   }
 
-  // O += P V: P's A fragments come straight from the probability tiles.
-  Value values = valueBuffer(slot);
-  for (int64_t kStep = 0; kStep < p.blockN / mma::kK; ++kStep) {
-    SmallVector<Value> probs;
-    for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
-      probs.push_back(mma::accPairToA(b, s[rt * nTiles() + 2 * kStep],
-                                      s[rt * nTiles() + 2 * kStep + 1],
-                                      p.elementType));
-    for (int64_t pair = 0; pair < oTiles() / 2; ++pair) {
-      auto [left, right] = mma::loadBPairKN(
-          e, values, lane, e.index(mma::kK * kStep), e.index(16 * pair));
-      for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt) {
-        Value &o0 = next[rt * oTiles() + 2 * pair];
-        Value &o1 = next[rt * oTiles() + 2 * pair + 1];
-        o0 = mma::mma(b, probs[rt], left, o0);
-        o1 = mma::mma(b, probs[rt], right, o1);
-      }
-    }
-  }
+  accumulateValues(slot, s, MutableArrayRef<Value>(next).take_front(oCount));
   scf::YieldOp::create(b, next);
   return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
 }
@@ -452,6 +574,13 @@ void AttentionKernelBuilder::build() {
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
+  planOrigin = e.index(0);
+  if (p.wgmma) {
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, shared);
+    planOrigin =
+        e.rem(e.sub(e.index(wg::kPatternBytes), e.rem(base, wg::kPatternBytes)),
+              wg::kPatternBytes);
+  }
 
   // Key tiles this block visits: [tileBegin, tileEnd).
   Value keyEnd = keyLength;
@@ -467,8 +596,8 @@ void AttentionKernelBuilder::build() {
   Value tileCount = e.max(e.sub(tileEnd, tileBegin), e.index(0));
 
   // Prologue: Q, then the first stages - 1 key/value tiles, one group each.
-  Value queryTile = sharedView(b, shared, e.index(p.qOffset),
-                               {p.blockM, p.headDim + kRowPad}, p.elementType);
+  Value queryTile =
+      tileView(b, p, shared, e.add(planOrigin, p.qOffset), p.blockM, p.headDim);
   Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
   anchorGroup = commitGroup(copyTile(query, head, queryStart, queryLength,
                                      always, queryTile, p.blockM, p.headDim));
@@ -476,11 +605,13 @@ void AttentionKernelBuilder::build() {
     loadKeyValueTile(e.add(tileBegin, s), e.index(s),
                      e.lt(e.index(s), tileCount));
   waitGroups(anchorGroup, p.stages - 1);
-  gpu::BarrierOp::create(b);
-  for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
-    for (int64_t kStep = 0; kStep < p.headDim / mma::kK; ++kStep)
-      queryFragments.push_back(mma::loadA(e, queryTile, lane, warpRow(rt),
-                                          e.index(mma::kK * kStep)));
+  publishTiles();
+  // With wgmma, Q stays in shared memory as the A operand.
+  if (!p.wgmma)
+    for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
+      for (int64_t kStep = 0; kStep < p.headDim / mma::kK; ++kStep)
+        queryFragments.push_back(mma::loadA(e, queryTile, lane, warpRow(rt),
+                                            e.index(mma::kK * kStep)));
 
   SmallVector<Value> state = mainLoop(tileBegin, tileCount);
   // The ring's last refills were zero fills past the end; drain them.
@@ -489,12 +620,11 @@ void AttentionKernelBuilder::build() {
   gpu::ReturnOp::create(b);
 }
 
-} // namespace
-
-FailureOr<gpu::GPUFuncOp>
-kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
-                                     mix::ScheduleAttr schedule,
-                                     gpu::GPUModuleOp module, StringRef name) {
+/// Both templates: the plan from the op and the schedule, then the kernel.
+FailureOr<gpu::GPUFuncOp> buildAttentionKernel(mix::AttentionOp op,
+                                               mix::ScheduleAttr schedule,
+                                               gpu::GPUModuleOp module,
+                                               StringRef name, bool wgmma) {
   StringRef templateName = schedule.getTemplateName();
   auto unsupported = [&](StringRef what) {
     return op.emitOpError()
@@ -522,19 +652,39 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
     return unsupported("dynamic head counts or head dims");
 
   AttentionPlan p;
+  p.wgmma = wgmma;
   p.blockM = *schedule.getParam("block_m");
   p.blockN = *schedule.getParam("block_n");
-  p.warps = *schedule.getParam("warps");
   p.stages = *schedule.getParam("stages");
-  if (p.blockM % (16 * p.warps) != 0 || p.blockM / (16 * p.warps) > 2)
-    return op.emitOpError()
-           << "schedule '" << templateName << "': block_m (" << p.blockM
-           << ") must be 16 or 32 rows per warp (warps = " << p.warps << ")";
-  p.rowTilesPerWarp = p.blockM / (16 * p.warps);
   p.headDim = qType.getDimSize(3);
   p.valueDim = vType.getDimSize(3);
-  if (p.headDim % 16 != 0 || p.valueDim % 16 != 0)
-    return unsupported("head dims that are not multiples of 16");
+  if (wgmma) {
+    // One warpgroup per 64 query rows; each warp holds 16 of them.
+    int64_t warpgroups = *schedule.getParam("consumer_warpgroups");
+    if (p.blockM != wg::kM * warpgroups)
+      return op.emitOpError()
+             << "schedule '" << templateName << "': block_m (" << p.blockM
+             << ") must be 64 rows per consumer warpgroup (consumer_warpgroups "
+                "= "
+             << warpgroups << ")";
+    p.warps = 4 * warpgroups;
+    if (p.blockN % wg::kK != 0)
+      return op.emitOpError() << "schedule '" << templateName << "': block_n ("
+                              << p.blockN << ") must be a multiple of 16";
+    if (p.headDim % wg::kPanelColumns != 0 ||
+        p.valueDim % wg::kPanelColumns != 0 || p.valueDim > 256)
+      return unsupported("head dims that are not multiples of 64 (or a value "
+                         "head dim above 256); attention.mma_sync does");
+  } else {
+    p.warps = *schedule.getParam("warps");
+    if (p.blockM % (16 * p.warps) != 0 || p.blockM / (16 * p.warps) > 2)
+      return op.emitOpError()
+             << "schedule '" << templateName << "': block_m (" << p.blockM
+             << ") must be 16 or 32 rows per warp (warps = " << p.warps << ")";
+    if (p.headDim % 16 != 0 || p.valueDim % 16 != 0)
+      return unsupported("head dims that are not multiples of 16");
+  }
+  p.rowTilesPerWarp = p.blockM / (16 * p.warps);
   p.queryHeads = qType.getDimSize(1);
   p.groupSize = p.queryHeads / kType.getDimSize(1);
   p.elementType = elementType;
@@ -555,11 +705,15 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
              << " tile is not a whole number of 16-byte copies per thread ("
              << p.threads() << " threads); use fewer warps or larger tiles";
 
+  // Swizzled tiles start on 1024-byte boundaries from an origin that the
+  // kernel aligns at run time (up to 1023 bytes past the block's start).
   SharedMemoryPlan shared;
-  p.qOffset = shared.allocate("query", p.blockM * (p.headDim + kRowPad) * 2);
-  p.kOffset = shared.allocate("key", p.stages * p.kStageBytes());
-  p.vOffset = shared.allocate("value", p.stages * p.vStageBytes());
-  p.sharedBytes = shared.totalBytes();
+  int64_t alignment = wgmma ? wg::kPatternBytes : kSharedAlignment;
+  p.qOffset = shared.allocate("query", p.blockM * p.rowStride(p.headDim) * 2,
+                              alignment);
+  p.kOffset = shared.allocate("key", p.stages * p.kStageBytes(), alignment);
+  p.vOffset = shared.allocate("value", p.stages * p.vStageBytes(), alignment);
+  p.sharedBytes = shared.totalBytes() + (wgmma ? wg::kPatternBytes - 1 : 0);
   if (shared.hasOverlap())
     return op.emitOpError() << "internal error: overlapping shared buffers";
   if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
@@ -593,8 +747,15 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
   bool twoFit =
       2 * (p.sharedBytes + kStaticSharedBytes + kReservedSharedBytesPerBlock) <=
       kSharedBytesPerSM;
-  setOccupancyHints(kernel, p.threads(),
-                    twoFit && fragmentRegisters <= 80 ? 2 : 1);
+  if (wgmma) {
+    // One block per SM; ptxas must know the block size to keep 384 threads
+    // within the register file.
+    kernel.setKnownBlockSizeAttr(
+        b.getDenseI32ArrayAttr({static_cast<int32_t>(p.threads()), 1, 1}));
+  } else {
+    setOccupancyHints(kernel, p.threads(),
+                      twoFit && fragmentRegisters <= 80 ? 2 : 1);
+  }
 
   LaunchConfig config;
   config.blockThreads = p.threads();
@@ -616,4 +777,26 @@ kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
   setLaunchAttr(kernel, config, op, schedule, names, roles,
                 attrs.getDictionaryAttr(opAttrs));
   return kernel;
+}
+
+} // namespace
+
+FailureOr<gpu::GPUFuncOp>
+kernels::buildAttentionMmaSyncKernel(mix::AttentionOp op,
+                                     mix::ScheduleAttr schedule,
+                                     gpu::GPUModuleOp module, StringRef name) {
+  return buildAttentionKernel(op, schedule, module, name, /*wgmma=*/false);
+}
+
+FailureOr<gpu::GPUFuncOp>
+kernels::buildAttentionWgmmaKernel(mix::AttentionOp op,
+                                   mix::ScheduleAttr schedule,
+                                   gpu::GPUModuleOp module, StringRef name) {
+  if (*schedule.getParam("tma") != 0 ||
+      *schedule.getParam("warp_specialize") != 0)
+    return op.emitOpError()
+           << "kernel template 'attention.wgmma' does not lower tma = 1 or "
+              "warp_specialize = 1 yet (K/V tiles are loaded with cp.async by "
+              "every warp)";
+  return buildAttentionKernel(op, schedule, module, name, /*wgmma=*/true);
 }

@@ -188,6 +188,13 @@ buildAttentionMmaSyncKernel(mix::AttentionOp op, mix::ScheduleAttr schedule,
                             mlir::gpu::GPUModuleOp module,
                             llvm::StringRef name);
 
+/// mix.attention with `attention.wgmma`: the same algorithm with Hopper's
+/// wgmma.mma_async from 128-byte-swizzled shared tiles, one warpgroup per 64
+/// query rows (passes/KernelBuilders/Attention.cpp).
+mlir::FailureOr<mlir::gpu::GPUFuncOp>
+buildAttentionWgmmaKernel(mix::AttentionOp op, mix::ScheduleAttr schedule,
+                          mlir::gpu::GPUModuleOp module, llvm::StringRef name);
+
 /// mix.ssd with `ssd.chunked`: the chunked Mamba-2 SSD in one launch, state
 /// carried between chunks in registers (passes/KernelBuilders/Ssd.cpp).
 mlir::FailureOr<mlir::gpu::GPUFuncOp>

@@ -87,8 +87,8 @@ std::pair<Value, Value> mma_sync::loadBPairKN(Emitter &e, Value buffer,
   return splitRows(e.builder(), ldmatrix(e, buffer, k, n, true));
 }
 
-/// The 32-bit registers of a fragment: each row of two 16-bit elements.
-static SmallVector<Value> packedRows(ImplicitLocOpBuilder &b, Value fragment) {
+SmallVector<Value> mma_sync::packedRows(ImplicitLocOpBuilder &b,
+                                        Value fragment) {
   auto type = cast<VectorType>(fragment.getType());
   SmallVector<Value> registers;
   for (int64_t row = 0; row < type.getDimSize(0); ++row) {

@@ -55,6 +55,11 @@ mlir::Value mma(mlir::ImplicitLocOpBuilder &b, mlir::Value a, mlir::Value bFrag,
 mlir::Value accPairToA(mlir::ImplicitLocOpBuilder &b, mlir::Value left,
                        mlir::Value right, mlir::Type elementType);
 
+/// The 32-bit registers of an A or B fragment: each row of two 16-bit
+/// elements, packed (what the PTX of an MMA takes).
+llvm::SmallVector<mlir::Value> packedRows(mlir::ImplicitLocOpBuilder &b,
+                                          mlir::Value fragment);
+
 } // namespace mixc::kernels::mma_sync
 
 #endif // MIXC_PASSES_KERNELBUILDERS_MMASYNC_H

@@ -186,7 +186,7 @@ func.func @schedule_wgmma_stages_1(%q: tensor<1x2x64x64xf16>) {
 // -----
 
 func.func @schedule_wgmma_tma_2(%q: tensor<1x2x64x64xf16>) {
-  // expected-error @+1 {{parameter 'tma' of kernel template 'attention.wgmma' is 2, must be one of 0, 1}}
+  // expected-error @+1 {{parameter 'tma' of kernel template 'attention.wgmma' is 2, must be one of 0}}
   %o = mix.attention %q, %q, %q {schedule = #mix.schedule<attention.wgmma, {tma = 2}>} : (tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>) -> tensor<1x2x64x64xf16>
   return
 }

@@ -39,7 +39,8 @@ struct AttentionCase {
   const char *attrs; // besides the schedule
 };
 
-std::string moduleText(const AttentionCase &c, const std::string &schedule) {
+std::string moduleText(const AttentionCase &c, const std::string &schedule,
+                       const char *templateName = "attention.mma_sync") {
   auto tensor = [&](int64_t heads, int64_t dim) {
     return "tensor<1x" + std::to_string(heads) + "x" +
            std::to_string(c.length) + "x" + std::to_string(dim) + "x" + c.type +
@@ -52,7 +53,8 @@ std::string moduleText(const AttentionCase &c, const std::string &schedule) {
   std::string attrs = c.attrs;
   if (!schedule.empty())
     attrs += std::string(attrs.empty() ? "" : ", ") +
-             "schedule = #mix.schedule<attention.mma_sync, {" + schedule + "}>";
+             "schedule = #mix.schedule<" + templateName + ", {" + schedule +
+             "}>";
   return "func.func @f(%q: " + q + ", %k: " + k + ", %v: " + v + ") -> " + o +
          " {\n  %o = mix.attention %q, %k, %v {" + attrs + "} : (" + q + ", " +
          k + ", " + v + ") -> " + o + "\n  return %o : " + o + "\n}\n";
@@ -149,6 +151,28 @@ TEST_F(BuilderAgreementTest, AttentionMmaSyncSpaceIsWhatTheBuilderLowers) {
         members, outside);
   }
   // Both sides were exercised.
+  EXPECT_GE(members, 40u);
+  EXPECT_GE(outside, 40u);
+}
+
+TEST_F(BuilderAgreementTest, AttentionWgmmaSpaceIsWhatTheBuilderLowers) {
+  AttentionCase cases[] = {
+      {"causal-d64", 2, 2, 256, 64, 64, "bf16", "causal"},
+      {"window-d128-f16", 2, 2, 333, 128, 128, "f16",
+       "window_left = 40, window_right = 24"},
+      {"gqa-d64-dv128", 4, 2, 100, 64, 128, "bf16", "causal"},
+      {"d256", 1, 1, 64, 256, 256, "bf16", ""},
+  };
+  size_t members = 0, outside = 0;
+  for (const AttentionCase &c : cases) {
+    SCOPED_TRACE(c.name);
+    expectBuilderAgrees(
+        "attention.wgmma",
+        [&](const std::string &schedule) {
+          return moduleText(c, schedule, "attention.wgmma");
+        },
+        members, outside);
+  }
   EXPECT_GE(members, 40u);
   EXPECT_GE(outside, 40u);
 }

@@ -1,0 +1,44 @@
+// The PTX that the attention.wgmma schedule promises: cp.async into
+// 128-byte-swizzled tiles, the proxy fence before the MMAs read them,
+// wgmma.mma_async with both operands in shared memory (S = Q K^T) and with A
+// in registers (O += P V, B transposed), and one block per SM with its size
+// known to ptxas.
+// RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
+// PTX: .entry attention_0(
+// PTX: .maxntid 256, 1, 1
+// PTX-DAG: cp.async.cg.shared.global
+// PTX-DAG: fence.proxy.async.shared::cta;
+// PTX-DAG: wgmma.fence.sync.aligned;
+// PTX-DAG: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{.*}}, %rd{{[0-9]+}}, %rd{{[0-9]+}}, overwrite, 1, 1, 0, 0;
+// PTX-DAG: wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16 {{.*}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}, %rd{{[0-9]+}}, add, 1, 1, 1;
+// PTX-DAG: wgmma.commit_group.sync.aligned;
+// PTX-DAG: wgmma.wait_group.sync.aligned 0;
+// PTX-NOT: mma.sync
+// PTX-NOT: ldmatrix
+
+// ptxas accepts it; the manifest asks for the plan plus 1023 bytes of slack
+// to align the swizzled tiles (Q 32 KiB + 2 stages of K and V, 32 KiB each).
+// RUN: rm -rf %t && mixc %s -o %t | FileCheck %s --check-prefix=LOG
+// LOG: attention_0: mix_kernels.cubin, 164863 B shared
+// LOG: attention_1: mix_kernels.cubin, 99327 B shared
+// RUN: FileCheck %s --check-prefix=MANIFEST < %t/attention_0.json
+// MANIFEST: "template": "attention.wgmma"
+
+// A second schedule (the second kernel): three warpgroups, 96-key tiles,
+// three stages, head dim 64 and f16, causal.
+// RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=SMALL
+// SMALL: .entry attention_1(
+// SMALL: .maxntid 384, 1, 1
+// SMALL-DAG: wgmma.mma_async.sync.aligned.m64n96k16.f32.f16.f16 {{.*}}, overwrite, 1, 1, 0, 0;
+// SMALL-DAG: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, add, 1, 1, 1;
+// SMALL-DAG: cp.async.wait_group{{[[:space:]]+}}1;
+
+func.func @full(%q: tensor<2x4x1000x128xbf16>, %k: tensor<2x4x1000x128xbf16>, %v: tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16> {
+  %o = mix.attention %q, %k, %v {schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2}>} : (tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16>
+  return %o : tensor<2x4x1000x128xbf16>
+}
+
+func.func @causal(%q: tensor<1x2x300x64xf16>, %k: tensor<1x2x300x64xf16>, %v: tensor<1x2x300x64xf16>) -> tensor<1x2x300x64xf16> {
+  %o = mix.attention %q, %k, %v {causal, schedule = #mix.schedule<attention.wgmma, {block_m = 192, block_n = 96, consumer_warpgroups = 3, stages = 3}>} : (tensor<1x2x300x64xf16>, tensor<1x2x300x64xf16>, tensor<1x2x300x64xf16>) -> tensor<1x2x300x64xf16>
+  return %o : tensor<1x2x300x64xf16>
+}
