@@ -90,7 +90,10 @@ def _attention_specs():
                         ("m64w4", dict(block_m=64, block_n=64, warps=4, stages=2))]:
         yield (f"bench-d128-L4096-full-{name}",
                dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16", schedule=sched))
-    for name, sched in [("wg2-bn64-s3", dict(block_m=128, block_n=64, consumer_warpgroups=2, stages=3)),
+    # stages >= 3: the next tile's Q K^T overlaps this tile's softmax.
+    for name, sched in [("wg2-bn128-s3", dict(block_m=128, block_n=128, consumer_warpgroups=2, stages=3)),
+                        ("wg2-bn64-s4", dict(block_m=128, block_n=64, consumer_warpgroups=2, stages=4)),
+                        ("wg2-bn64-s3", dict(block_m=128, block_n=64, consumer_warpgroups=2, stages=3)),
                         ("wg2-bn176-s2", dict(block_m=128, block_n=176, consumer_warpgroups=2, stages=2)),
                         ("wg3-bn96-s2", dict(block_m=192, block_n=96, consumer_warpgroups=3, stages=2)),
                         ("wg1-bn128-s2", dict(block_m=64, block_n=128, consumer_warpgroups=1, stages=2))]:

@@ -65,6 +65,11 @@ struct AttentionPlan {
   int64_t rowStride(int64_t cols) const {
     return wgmma ? cols : cols + kRowPad;
   }
+  /// With wgmma and at least 3 stages, the next tile's S = Q K^T runs on the
+  /// tensor cores during this tile's softmax: its K slot must have landed a
+  /// tile early, so the ring looks stages - 2 tiles ahead instead of
+  /// stages - 1.
+  bool overlapsScores() const { return wgmma && stages >= 3; }
   int64_t kStageBytes() const { return blockN * rowStride(headDim) * 2; }
   int64_t vStageBytes() const { return blockN * rowStride(valueDim) * 2; }
 };
@@ -100,14 +105,23 @@ private:
   Value valueBuffer(Value slot);
   /// S = Q K^T for one key tile: [row tile][n-tile] accumulators.
   SmallVector<Value> computeScores(Value keys);
-  /// computeScores with wgmma from the swizzled Q tile and key slot `slot`.
-  SmallVector<Value> computeScoresWgmma(Value slot);
+  /// Issues S = Q K^T with wgmma from the swizzled Q tile and key slot
+  /// `slot`: the N / 2 accumulator registers, valid after wg::wait.
+  SmallVector<Value> issueScoresWgmma(Value slot);
+  /// issueScoresWgmma(slot) when `condition` holds, else zeros (nothing in
+  /// flight).
+  SmallVector<Value> issueScoresIf(Value condition, Value slot);
+  /// The [n-tile] accumulator tiles of wgmma registers.
+  SmallVector<Value> accTiles(ArrayRef<Value> registers);
   /// O += P V for one value tile, `probs` the probability tiles.
   void accumulateValues(Value slot, ArrayRef<Value> probs,
-                        MutableArrayRef<Value> outputs);
-  /// The wgmma form of accumulateValues.
+                        MutableArrayRef<Value> outputs,
+                        MutableArrayRef<Value> inFlight = {});
+  /// The wgmma form of accumulateValues; `inFlight` (the next tile's
+  /// scores, issued earlier) is waited for with it.
   void accumulateValuesWgmma(Value slot, ArrayRef<Value> probs,
-                             MutableArrayRef<Value> outputs);
+                             MutableArrayRef<Value> outputs,
+                             MutableArrayRef<Value> inFlight);
   /// After this thread's copies landed: with wgmma, publish them to the
   /// async proxy; then the block barrier.
   void publishTiles();
@@ -262,7 +276,7 @@ SmallVector<Value> AttentionKernelBuilder::computeScores(Value keys) {
   return scores;
 }
 
-SmallVector<Value> AttentionKernelBuilder::computeScoresWgmma(Value slot) {
+SmallVector<Value> AttentionKernelBuilder::issueScoresWgmma(Value slot) {
   // The warpgroup's 64 query rows start 64 rows into every panel of Q.
   Value warpgroup = e.div(warp, 4);
   Value queryRows = e.mul(warpgroup, wg::kM * wg::kSwizzleBytes);
@@ -281,22 +295,35 @@ SmallVector<Value> AttentionKernelBuilder::computeScoresWgmma(Value slot) {
     keyDescs.push_back(
         wg::advance(b, keyDesc, panel * p.blockN * wg::kSwizzleBytes + within));
   }
-  SmallVector<Value> acc =
-      wg::mmaAsync(b, p.elementType, p.blockN, /*acc=*/{}, queryDescs,
-                   /*aRegisters=*/{}, keyDescs, /*transposeB=*/false);
-  acc = wg::wait(b, acc);
-  SmallVector<Value> scores;
-  for (int64_t nt = 0; nt < nTiles(); ++nt)
-    scores.push_back(
-        vector::FromElementsOp::create(b, mma::accType(b.getContext()),
-                                       ArrayRef<Value>(acc).slice(4 * nt, 4)));
-  return scores;
+  return wg::mmaAsync(b, p.elementType, p.blockN, /*acc=*/{}, queryDescs,
+                      /*aRegisters=*/{}, keyDescs, /*transposeB=*/false);
+}
+
+SmallVector<Value> AttentionKernelBuilder::issueScoresIf(Value condition,
+                                                         Value slot) {
+  SmallVector<Type> types(p.blockN / 2, b.getF32Type());
+  auto ifOp = scf::IfOp::create(b, types, condition, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  scf::YieldOp::create(b, issueScoresWgmma(slot));
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  scf::YieldOp::create(b, SmallVector<Value>(types.size(), e.f32(0.0)));
+  return SmallVector<Value>(ifOp.getResults().begin(), ifOp.getResults().end());
+}
+
+SmallVector<Value> AttentionKernelBuilder::accTiles(ArrayRef<Value> registers) {
+  SmallVector<Value> tiles;
+  for (size_t first = 0; first < registers.size(); first += 4)
+    tiles.push_back(vector::FromElementsOp::create(
+        b, mma::accType(b.getContext()), registers.slice(first, 4)));
+  return tiles;
 }
 
 void AttentionKernelBuilder::accumulateValues(Value slot, ArrayRef<Value> probs,
-                                              MutableArrayRef<Value> outputs) {
+                                              MutableArrayRef<Value> outputs,
+                                              MutableArrayRef<Value> inFlight) {
   if (p.wgmma)
-    return accumulateValuesWgmma(slot, probs, outputs);
+    return accumulateValuesWgmma(slot, probs, outputs, inFlight);
   // P's A fragments come straight from the probability tiles.
   Value values = valueBuffer(slot);
   for (int64_t kStep = 0; kStep < p.blockN / mma::kK; ++kStep) {
@@ -319,7 +346,8 @@ void AttentionKernelBuilder::accumulateValues(Value slot, ArrayRef<Value> probs,
 }
 
 void AttentionKernelBuilder::accumulateValuesWgmma(
-    Value slot, ArrayRef<Value> probs, MutableArrayRef<Value> outputs) {
+    Value slot, ArrayRef<Value> probs, MutableArrayRef<Value> outputs,
+    MutableArrayRef<Value> inFlight) {
   // A from registers (P, as for mma.sync); B = V read MN-major: 16 keys of
   // 128-byte rows per step, the next 64 value columns one panel further.
   SmallVector<Value> aRegisters;
@@ -342,10 +370,12 @@ void AttentionKernelBuilder::accumulateValuesWgmma(
             vector::ExtractOp::create(b, tile, ArrayRef<int64_t>{half, c}));
   acc = wg::mmaAsync(b, p.elementType, p.valueDim, acc, /*aDescs=*/{},
                      aRegisters, valueDescs, /*transposeB=*/true);
+  // One wait for both groups: this product and the scores in flight.
+  int64_t count = acc.size();
+  acc.append(inFlight.begin(), inFlight.end());
   acc = wg::wait(b, acc);
-  for (int64_t ot = 0; ot < oTiles(); ++ot)
-    outputs[ot] = vector::FromElementsOp::create(
-        b, mma::accType(b.getContext()), ArrayRef<Value>(acc).slice(4 * ot, 4));
+  llvm::copy(accTiles(ArrayRef<Value>(acc).take_front(count)), outputs.begin());
+  llvm::copy(ArrayRef<Value>(acc).drop_front(count), inFlight.begin());
 }
 
 SmallVector<Value> AttentionKernelBuilder::scaleAndMask(ArrayRef<Value> scores,
@@ -399,6 +429,14 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   SmallVector<Value> init(oCount, mma::zeroAcc(b));
   init.append(rowCount, e.f32(-std::numeric_limits<double>::infinity()));
   init.append(rowCount, e.f32(0.0));
+  // Overlapped: the raw scores of the loop's tile, computed a step early
+  // (the first here: build() waited for tile 0).
+  int64_t stateCount = init.size();
+  if (p.overlapsScores()) {
+    Value anyTile = e.lt(e.index(0), tileCount);
+    llvm::append_range(init,
+                       wg::wait(b, issueScoresIf(anyTile, e.index(0))));
+  }
 
   auto loop = scf::ForOp::create(b, e.index(0), tileCount, e.index(1), init);
   OpBuilder::InsertionGuard guard(b);
@@ -409,7 +447,20 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   // Ring slot `it % stages` holds tile `it`: wait for it, then refill the
   // slot that the previous iteration read (every thread passed the barrier).
   Value slot;
-  if (p.stages == 1) {
+  SmallVector<Value> nextScores;
+  if (p.overlapsScores()) {
+    // Tile it + 1 landed (stages - 3 younger groups may be in flight); refill
+    // the slot of tile it - 1, whose V the previous step's product read.
+    slot = e.rem(it, p.stages);
+    waitGroups(anchorGroup, p.stages - 3);
+    publishTiles();
+    Value ahead = e.add(it, p.stages - 1);
+    loadKeyValueTile(e.add(tileBegin, ahead), e.rem(ahead, p.stages),
+                     e.lt(ahead, tileCount));
+    Value following = e.add(it, 1);
+    nextScores =
+        issueScoresIf(e.lt(following, tileCount), e.rem(following, p.stages));
+  } else if (p.stages == 1) {
     slot = e.index(0);
     Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
     gpu::BarrierOp::create(b);
@@ -426,8 +477,13 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
 
   Value tile = e.add(tileBegin, it);
   Value keyStart = e.mul(tile, p.blockN);
-  SmallVector<Value> scores =
-      p.wgmma ? computeScoresWgmma(slot) : computeScores(keyBuffer(slot));
+  SmallVector<Value> scores;
+  if (p.overlapsScores())
+    scores = accTiles(SmallVector<Value>(state.drop_front(stateCount)));
+  else if (p.wgmma)
+    scores = accTiles(wg::wait(b, issueScoresWgmma(slot)));
+  else
+    scores = computeScores(keyBuffer(slot));
 
   // Does the tile cross the sequence end, the diagonal or a window edge for
   // some row of the block? (Uniform over the block.)
@@ -454,7 +510,7 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   }
   SmallVector<Value> s(maskIf.getResults().begin(), maskIf.getResults().end());
 
-  SmallVector<Value> next(state.begin(), state.end());
+  SmallVector<Value> next(state.begin(), state.begin() + stateCount);
   Value negInf = e.f32(-std::numeric_limits<double>::infinity());
   Value zero = e.f32(0.0);
   // m is kept in score units; 2^(s k - m k) with k = softmaxFactor().
@@ -509,9 +565,12 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
     }
   }
 
-  accumulateValues(slot, s, MutableArrayRef<Value>(next).take_front(oCount));
+  accumulateValues(slot, s, MutableArrayRef<Value>(next).take_front(oCount),
+                   nextScores);
+  llvm::append_range(next, nextScores);
   scf::YieldOp::create(b, next);
-  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+  return SmallVector<Value>(loop.getResults().begin(),
+                            loop.getResults().begin() + stateCount);
 }
 
 void AttentionKernelBuilder::epilogue(ArrayRef<Value> state) {
@@ -604,7 +663,8 @@ void AttentionKernelBuilder::build() {
   for (int64_t s = 0; s + 1 < p.stages; ++s)
     loadKeyValueTile(e.add(tileBegin, s), e.index(s),
                      e.lt(e.index(s), tileCount));
-  waitGroups(anchorGroup, p.stages - 1);
+  // Q landed, and when the loop starts with tile 0's scores, tile 0.
+  waitGroups(anchorGroup, p.overlapsScores() ? p.stages - 2 : p.stages - 1);
   publishTiles();
   // With wgmma, Q stays in shared memory as the A operand.
   if (!p.wgmma)

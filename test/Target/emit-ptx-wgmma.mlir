@@ -25,13 +25,17 @@
 // MANIFEST: "template": "attention.wgmma"
 
 // A second schedule (the second kernel): three warpgroups, 96-key tiles,
-// three stages, head dim 64 and f16, causal.
+// head dim 64 and f16, causal, and three stages, so the next tile's
+// S = Q K^T overlaps this tile's softmax: the prologue waits for Q and tile
+// 0 (one group left in flight) and the scores of the following tile are
+// issued under a uniform branch.
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=SMALL
 // SMALL: .entry attention_1(
 // SMALL: .maxntid 384, 1, 1
 // SMALL-DAG: wgmma.mma_async.sync.aligned.m64n96k16.f32.f16.f16 {{.*}}, overwrite, 1, 1, 0, 0;
 // SMALL-DAG: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, add, 1, 1, 1;
 // SMALL-DAG: cp.async.wait_group{{[[:space:]]+}}1;
+// SMALL-DAG: cp.async.wait_group{{[[:space:]]+}}0;
 
 func.func @full(%q: tensor<2x4x1000x128xbf16>, %k: tensor<2x4x1000x128xbf16>, %v: tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16> {
   %o = mix.attention %q, %k, %v {schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2}>} : (tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16>
