@@ -434,8 +434,7 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   int64_t stateCount = init.size();
   if (p.overlapsScores()) {
     Value anyTile = e.lt(e.index(0), tileCount);
-    llvm::append_range(init,
-                       wg::wait(b, issueScoresIf(anyTile, e.index(0))));
+    llvm::append_range(init, wg::wait(b, issueScoresIf(anyTile, e.index(0))));
   }
 
   auto loop = scf::ForOp::create(b, e.index(0), tileCount, e.index(1), init);
@@ -446,21 +445,11 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
 
   // Ring slot `it % stages` holds tile `it`: wait for it, then refill the
   // slot that the previous iteration read (every thread passed the barrier).
+  // Overlapped, wait for tile it + 1 instead (its scores are issued now) and
+  // refill the slot of tile it - 1, whose V the previous step read.
   Value slot;
   SmallVector<Value> nextScores;
-  if (p.overlapsScores()) {
-    // Tile it + 1 landed (stages - 3 younger groups may be in flight); refill
-    // the slot of tile it - 1, whose V the previous step's product read.
-    slot = e.rem(it, p.stages);
-    waitGroups(anchorGroup, p.stages - 3);
-    publishTiles();
-    Value ahead = e.add(it, p.stages - 1);
-    loadKeyValueTile(e.add(tileBegin, ahead), e.rem(ahead, p.stages),
-                     e.lt(ahead, tileCount));
-    Value following = e.add(it, 1);
-    nextScores =
-        issueScoresIf(e.lt(following, tileCount), e.rem(following, p.stages));
-  } else if (p.stages == 1) {
+  if (p.stages == 1) {
     slot = e.index(0);
     Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
     gpu::BarrierOp::create(b);
@@ -468,11 +457,16 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
     publishTiles();
   } else {
     slot = e.rem(it, p.stages);
-    waitGroups(anchorGroup, p.stages - 2);
+    waitGroups(anchorGroup, p.stages - (p.overlapsScores() ? 3 : 2));
     publishTiles();
-    Value next = e.add(it, p.stages - 1);
-    loadKeyValueTile(e.add(tileBegin, next), e.rem(next, p.stages),
-                     e.lt(next, tileCount));
+    Value ahead = e.add(it, p.stages - 1);
+    loadKeyValueTile(e.add(tileBegin, ahead), e.rem(ahead, p.stages),
+                     e.lt(ahead, tileCount));
+    if (p.overlapsScores()) {
+      Value following = e.add(it, 1);
+      nextScores =
+          issueScoresIf(e.lt(following, tileCount), e.rem(following, p.stages));
+    }
   }
 
   Value tile = e.add(tileBegin, it);
