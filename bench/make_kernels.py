@@ -180,14 +180,21 @@ def monarch_cases():
         return (m, m, m), (m, m, m)
 
     def sched(text):
-        # "b64-c8-s3-w4-t16" -> block_tokens 64, cluster 8, stages 3, warps 4, tiles 16.
-        names = {"b": "block_tokens", "c": "cluster", "s": "stages", "w": "warps", "t": "tiles"}
+        # "b64-c8-s3-w4-t16-r1" -> block_tokens 64, cluster 8, stages 3, warps 4,
+        # tiles 16, resident_factors 1.
+        names = {"b": "block_tokens", "c": "cluster", "s": "stages", "w": "warps", "t": "tiles",
+                 "r": "resident_factors"}
         return {names[part[0]]: int(part[1:]) for part in text.split("-")}
 
     # Alternative schedules at n = 4096 (benchmarked, and checked at odd rows):
     # no cluster, and the two fastest of the 2026-11-23 sweep on the H100
     # (bench/results/2026-11-23-h100-monarch.md).
     n4096_schedules = ["b16-c1-s3", "b32-c4-s3-t2", "b64-c8-s3-t1", "b64-c8"]
+    # Resident factors: a cluster of 8 keeps 1/8 of both factors in each
+    # block; 32 or 64 tiles make 16 clusters over 16384 tokens.
+    n4096_resident = ["b32-c8-s3-t32-r1", "b32-c8-s2-t32-r1", "b16-c8-s3-t64-r1",
+                      "b32-c8-s3-w4-t32-r1"]
+    n1024_resident = ["b16-c1-s3-t32-r1", "b32-c2-s3-t16-r1", "b64-c2-s3-t16-r1"]
     # Odd row counts, f16, f32 result, non-square factors (k != l, p != q),
     # x of rank 1, 3 and 4, and every value of every schedule parameter.
     yield "check-n1024-rows1000", mlir([1000, 1024], *square(32))
@@ -205,6 +212,15 @@ def monarch_cases():
     for name in n4096_schedules + ["b16-c1-s1-w4-t1", "b64-c4-s3", "b64-c8-t16", "b128-c8"]:
         yield f"check-n4096-rows77-{name}", mlir([77, 4096], *square(64), schedule=sched(name))
     yield "check-n4096-rows1000", mlir([1000, 4096], *square(64))
+    for name in n4096_resident:
+        yield f"check-n4096-rows1000-{name}", mlir([1000, 4096], *square(64),
+                                                   schedule=sched(name))
+    yield "check-n4096-rows77-b32-c8-s3-t2-r1", mlir([77, 4096], *square(64),
+                                                     schedule=sched("b32-c8-s3-t2-r1"))
+    yield "check-n1024-3d-b16-c1-s1-t4-r1", mlir([3, 250, 1024], *square(32),
+                                                 schedule=sched("b16-c1-s1-t4-r1"))
+    yield "check-nonsquare-f32-b16-c2-s2-t8-r1", mlir([1000, 512], (8, 32, 64), (16, 32, 16),
+                                                      out="f32", schedule=sched("b16-c2-s2-t8-r1"))
     yield "check-n16384-rows50-b16-c8-s3", mlir([50, 16384], *square(128),
                                                 schedule=sched("b16-c8-s3"))
     # ANCHORS.md: 16384 tokens, n = m^2, bf16; the default schedule, then
@@ -217,7 +233,9 @@ def monarch_cases():
                                          schedule=sched("b16-c8-s3"))
     for name in n4096_schedules:
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
-    for name in ["b32-c1-t1", "b64-c2-s3"]:
+    for name in n4096_resident:
+        yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
+    for name in ["b32-c1-t1", "b64-c2-s3"] + n1024_resident:
         yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
 
 

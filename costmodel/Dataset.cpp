@@ -92,7 +92,9 @@ mixc::costmodel::parseMeasurement(llvm::StringRef line, llvm::StringRef where) {
   if (*schema != kFeatureSchemaVersion)
     return recordError(where, "feature schema '" + *schema +
                                   "'; this build reads '" +
-                                  kFeatureSchemaVersion + "'");
+                                  kFeatureSchemaVersion +
+                                  "' (costmodel/data/migrate_schema.py "
+                                  "rewrites older records)");
   Measurement m;
   m.source = where.str();
   std::optional<std::string> task = string("task"), op = string("op"),

@@ -422,7 +422,8 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
 /// Launch geometry, occupancy, FLOPs and bytes of monarch.fused, as
 /// Monarch.cpp builds and launches it: clusters of `cluster` blocks, each
 /// cluster looping over up to `tiles` token tiles of block_tokens rows (the
-/// last zero-padded), its blocks splitting the factor blocks.
+/// last zero-padded), its blocks splitting the factor blocks (streamed per
+/// tile, or loaded once with resident_factors).
 llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
                              const mix::ScheduleTemplateDecl &decl,
                              llvm::ArrayRef<int64_t> params,
@@ -431,8 +432,10 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   int64_t warps = *paramValue(decl, params, "warps");
   int64_t cluster = *paramValue(decl, params, "cluster");
   int64_t tiles = *paramValue(decl, params, "tiles");
+  bool resident = *paramValue(decl, params, "resident_factors") != 0;
   std::optional<int64_t> shared = monarchFusedSharedBytes(
-      op, tokens, warps, *paramValue(decl, params, "stages"), cluster);
+      op, tokens, warps, *paramValue(decl, params, "stages"), cluster,
+      resident);
   if (!shared)
     return featureError("monarch.fused: cluster (" + llvm::Twine(cluster) +
                         ") does not divide the factors' block counts");
@@ -454,9 +457,11 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   f.tiles_visited = tokenTiles * double(op.firstBlocks + op.secondBlocks);
   f.executed_flops = 2 * tokenTiles * double(tokens) * factorElements;
   f.flop_efficiency = f.useful_flops / f.executed_flops;
-  // x and y once; both factors once per token tile (from L2).
+  // x and y once; both factors once per token tile (from L2), or, resident,
+  // once per cluster.
+  double factorLoads = resident ? clusters : tokenTiles;
   f.tiled_bytes = f.batch * f.head_dim * op.elementBytes +
-                  tokenTiles * factorElements * op.factorElementBytes +
+                  factorLoads * factorElements * op.factorElementBytes +
                   f.batch * f.value_dim * op.outputElementBytes;
   f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
   return llvm::Error::success();

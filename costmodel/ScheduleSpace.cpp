@@ -300,7 +300,8 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
   // search: each piece is in whole or not at all.
   std::optional<int64_t> sharedBytes = monarchFusedSharedBytes(
       op, rules.caseValue("block_tokens"), rules.caseValue("warps"),
-      rules.caseValue("stages"), rules.caseValue("cluster"));
+      rules.caseValue("stages"), rules.caseValue("cluster"),
+      rules.caseValue("resident_factors") != 0);
   if (!sharedBytes ||
       *sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
     rules.addFalse();
@@ -319,7 +320,7 @@ const TemplateRules kTemplateRules[] = {
     // divide: a case parameter keeps both rules constant per piece.
     {"ssd.chunked", {"block_p", "warps", "stages"}, addSsdChunkedRules},
     {"monarch.fused",
-     {"block_tokens", "warps", "stages", "cluster"},
+     {"block_tokens", "warps", "stages", "cluster", "resident_factors"},
      addMonarchFusedRules},
 };
 
@@ -453,13 +454,13 @@ std::string ScheduleSpace::format(llvm::ArrayRef<int64_t> point) const {
 // monarch.fused's plan: the builder's own search (mixc/Passes/KernelLayouts.h)
 //===----------------------------------------------------------------------===//
 
-std::optional<int64_t>
-mixc::costmodel::monarchFusedSharedBytes(const MonarchShape &op, int64_t tokens,
-                                         int64_t warps, int64_t stages,
-                                         int64_t cluster) {
+std::optional<int64_t> mixc::costmodel::monarchFusedSharedBytes(
+    const MonarchShape &op, int64_t tokens, int64_t warps, int64_t stages,
+    int64_t cluster, bool residentFactors) {
   std::optional<kernels::MonarchLayout> layout = kernels::planMonarchLayout(
       op.firstBlocks, op.firstOut, op.firstIn, op.secondBlocks, op.secondOut,
-      op.secondIn, tokens, warps, stages, cluster, op.outputElementBytes);
+      op.secondIn, tokens, warps, stages, cluster, residentFactors,
+      op.outputElementBytes);
   if (!layout)
     return std::nullopt;
   return layout->sharedBytes;

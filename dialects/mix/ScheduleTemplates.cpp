@@ -132,8 +132,14 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
         {"tiles",
          "token tiles each thread block (or cluster) loops over, its copy "
          "pipeline running on from one tile into the next",
-         {1, 2, 4, 8, 16},
-         4}}},
+         {1, 2, 4, 8, 16, 32, 64},
+         4},
+        {"resident_factors",
+         "1: each thread block loads its factor blocks into shared memory "
+         "once and keeps them over its tiles (only x streams; pair with "
+         "many tiles); 0: they stream with x, every tile",
+         {0, 1},
+         0}}},
       {"permute.gather",
        "mix.permute",
        "gather of whole rows along the permuted axis with vector loads",

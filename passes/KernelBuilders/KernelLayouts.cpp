@@ -104,23 +104,36 @@ std::optional<MonarchLayout>
 mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
                                  int64_t s, int64_t r, int64_t tokens,
                                  int64_t warps, int64_t stages, int64_t cluster,
-                                 int64_t resultBytes) {
+                                 bool residentFactors, int64_t resultBytes) {
   if (cluster <= 0 || k % cluster || l % cluster)
     return std::nullopt;
   constexpr int64_t bytes = 2;
   MonarchLayout m;
   m.kLocal = k / cluster;
   m.lLocal = l / cluster;
+  m.residentFactors = residentFactors;
 
   // u: one [r][T] region per local lb, 16 bytes apart.
   m.regionPitch = r * tokens + kRowPad;
   m.uBytes = m.lLocal * m.regionPitch * bytes;
+  auto firstFactorBytes = [&](int64_t blocks) {
+    return alignUp(blocks * q * (p + kRowPad) * bytes);
+  };
+  auto secondFactorBytes = [&](int64_t blocks) {
+    return blocks * s * (r + kRowPad) * bytes;
+  };
+  m.secondFactorOffset = residentFactors ? firstFactorBytes(m.kLocal) : 0;
+  m.factorBytes =
+      residentFactors ? m.secondFactorOffset + secondFactorBytes(m.lLocal) : 0;
+  auto xBytes = [&](int64_t blocks) {
+    return tokens * (blocks * p + kRowPad) * bytes;
+  };
   auto firstSlotBytes = [&](int64_t blocks) {
-    return alignUp(blocks * q * (p + kRowPad) * bytes) +
-           tokens * (blocks * p + kRowPad) * bytes;
+    return residentFactors ? xBytes(blocks)
+                           : firstFactorBytes(blocks) + xBytes(blocks);
   };
   auto secondSlotBytes = [&](int64_t blocks) {
-    return blocks * s * (r + kRowPad) * bytes;
+    return residentFactors ? 0 : secondFactorBytes(blocks);
   };
   auto stagingBytesFor = [&](int64_t group) {
     return tokens * chooseStagingPitch(s * group, group, resultBytes) *
@@ -130,7 +143,7 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   // 8 (16 bytes of 2-byte values), fewer when the staging buffer would not
   // leave room for the ring's smallest slots.
   int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
-                      3 * kSharedAlignment;
+                      alignUp(m.factorBytes) - 3 * kSharedAlignment;
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
   m.group = 1;
   for (int64_t g : divisors(m.lLocal))
@@ -144,7 +157,9 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   m.stagingPitch = chooseStagingPitch(s * m.group, m.group, resultBytes);
   m.stagingBytes = stagingBytesFor(m.group);
 
-  // The ring gets what u and the staging buffer leave.
+  // The ring gets what u, the factors and the staging buffer leave. Stage 2
+  // reads resident factors without steps in between: its blocks per step
+  // only pace the staging buffer.
   int64_t perSlot = (available - m.stagingBytes) / stages;
   int64_t maxFirst = 1, maxSecond = 1;
   for (int64_t g : divisors(m.kLocal))
@@ -157,12 +172,13 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   m.second = chooseTiling(m.group, tokens, s, r, warps, maxSecond);
   m.second.steps = m.lLocal / m.second.blocksPerStep;
 
-  // [u | ring | staging], each at a 128-byte aligned offset.
-  m.xInSlot = alignUp(m.first.blocksPerStep * q * (p + kRowPad) * bytes);
+  // [u | factors | ring | staging], each at a 128-byte aligned offset.
+  m.xInSlot = residentFactors ? 0 : firstFactorBytes(m.first.blocksPerStep);
   m.slotBytes = alignUp(std::max(firstSlotBytes(m.first.blocksPerStep),
                                  secondSlotBytes(m.second.blocksPerStep)));
   m.uOffset = 0;
-  m.ringOffset = alignUp(m.uBytes);
+  m.factorOffset = alignUp(m.uBytes);
+  m.ringOffset = alignUp(m.factorOffset + m.factorBytes);
   m.stagingOffset = alignUp(m.ringOffset + stages * m.slotBytes);
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
   return m;

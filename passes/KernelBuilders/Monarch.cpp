@@ -41,11 +41,19 @@
 // runs on from one tile's last step into the next tile's first, so the
 // pipeline fills once per block rather than once per tile.
 //
+// With `resident_factors`, a block loads its k/C + l/C factor blocks into
+// shared memory once and keeps them over its tiles: the ring then carries
+// stage 1's x columns alone (its steps run on into the next tile's while
+// stage 2 computes), and factor bytes no longer cost L2 traffic per tile.
+// At n = 4096 with a cluster of 8 they take 144 KiB, which leaves room for
+// 32 tokens; many tiles per block amortize the load.
+//
 // Each step's products are cut into warp tasks of up to 8 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
 //
-// Shared memory: one dynamic block, [u regions | ring slots | staging].
+// Shared memory: one dynamic block, [u regions | resident factors | ring
+// slots | staging].
 //
 //===----------------------------------------------------------------------===//
 
@@ -81,7 +89,6 @@ struct MonarchPlan : MonarchLayout {
   int64_t xRank;
   Type elementType, resultType;
   int64_t threads() const { return warps * 32; }
-  int64_t stepsPerTile() const { return first.steps + second.steps; }
   int64_t elementBytes() const { return 2; }
   int64_t resultBytes() const { return resultType.getIntOrFloatBitWidth() / 8; }
 };
@@ -110,6 +117,13 @@ private:
   Value issueStep(Value step);
   void loadFirstStep(Value step, Value slot, Value start, Value row0);
   void loadSecondStep(Value step, Value slot);
+  /// With resident factors: cp.async of this block's factor blocks, once
+  /// (committed with the ring's first step).
+  void loadResidentFactors();
+  /// The factor blocks stage 1 (stage 2) step `localStep`, ring step
+  /// `step`, reads: its ring slot, or its part of the resident factors.
+  Value firstFactors(Value step, Value localStep);
+  Value secondFactors(Value step, Value localStep);
   /// cp.async of a [rows x cols] tile, 16 bytes a copy spread over the
   /// threads; `source(row, col)` gives the source indices and whether the
   /// row exists (else the chunk is zero-filled).
@@ -250,14 +264,16 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
                                          Value row0) {
   const StageTiling &t = p.first;
   Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
-  Value factors = sharedView(
-      b, shared, slot, {t.blocksPerStep * p.q, p.p + kRowPad}, p.elementType);
-  copyTile(
-      factors, t.blocksPerStep * p.q, p.p,
-      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
-        return {{e.add(kb0, e.div(row, p.q)), e.rem(row, p.q), col}, Value()};
-      },
-      firstFactor);
+  if (!p.residentFactors) {
+    Value factors = sharedView(
+        b, shared, slot, {t.blocksPerStep * p.q, p.p + kRowPad}, p.elementType);
+    copyTile(
+        factors, t.blocksPerStep * p.q, p.p,
+        [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
+          return {{e.add(kb0, e.div(row, p.q)), e.rem(row, p.q), col}, Value()};
+        },
+        firstFactor);
+  }
   Value columns =
       sharedView(b, shared, e.add(slot, p.xInSlot),
                  {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
@@ -286,13 +302,59 @@ void MonarchKernelBuilder::loadSecondStep(Value step, Value slot) {
       secondFactor);
 }
 
+void MonarchKernelBuilder::loadResidentFactors() {
+  Value first = sharedView(b, shared, e.index(p.factorOffset),
+                           {p.kLocal * p.q, p.p + kRowPad}, p.elementType);
+  copyTile(
+      first, p.kLocal * p.q, p.p,
+      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
+        return {{e.add(kbBase, e.div(row, p.q)), e.rem(row, p.q), col},
+                Value()};
+      },
+      firstFactor);
+  Value second =
+      sharedView(b, shared, e.index(p.factorOffset + p.secondFactorOffset),
+                 {p.lLocal * p.s, p.r + kRowPad}, p.elementType);
+  copyTile(
+      second, p.lLocal * p.s, p.r,
+      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
+        return {{e.add(lbBase, e.div(row, p.s)), e.rem(row, p.s), col},
+                Value()};
+      },
+      secondFactor);
+}
+
+Value MonarchKernelBuilder::firstFactors(Value step, Value localStep) {
+  int64_t rows = p.first.blocksPerStep * p.q;
+  Value base = slotBase(step);
+  if (p.residentFactors)
+    base = e.add(e.mul(localStep, rows * (p.p + kRowPad) * p.elementBytes()),
+                 p.factorOffset);
+  return sharedView(b, shared, base, {rows, p.p + kRowPad}, p.elementType);
+}
+
+Value MonarchKernelBuilder::secondFactors(Value step, Value localStep) {
+  int64_t rows = p.second.blocksPerStep * p.s;
+  Value base = slotBase(step);
+  if (p.residentFactors)
+    base = e.add(e.mul(localStep, rows * (p.r + kRowPad) * p.elementBytes()),
+                 p.factorOffset + p.secondFactorOffset);
+  return sharedView(b, shared, base, {rows, p.r + kRowPad}, p.elementType);
+}
+
 Value MonarchKernelBuilder::issueStep(Value step) {
   int64_t firstSteps = p.first.steps;
-  Value tileIndex = e.div(step, p.stepsPerTile());
-  Value local = e.rem(step, p.stepsPerTile());
+  Value tileIndex = e.div(step, p.ringStepsPerTile());
+  Value local = e.rem(step, p.ringStepsPerTile());
   Value slot = slotBase(step);
   auto exists = scf::IfOp::create(b, e.lt(tileIndex, tileCount), false);
-  {
+  if (p.residentFactors) {
+    // Only stage 1 has ring steps.
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&exists.getThenRegion().front());
+    auto [start, row0] = tileOrigin(tileIndex);
+    loadFirstStep(local, slot, start, row0);
+  } else {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&exists.getThenRegion().front());
     auto isFirst = scf::IfOp::create(b, e.lt(local, e.index(firstSteps)),
@@ -466,8 +528,7 @@ void MonarchKernelBuilder::clusterBarrier() {
 void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
   const StageTiling &t = p.first;
   Value slot = slotBase(step);
-  Value factors = sharedView(
-      b, shared, slot, {t.blocksPerStep * p.q, p.p + kRowPad}, p.elementType);
+  Value factors = firstFactors(step, localStep);
   Value columns =
       sharedView(b, shared, e.add(slot, p.xInSlot),
                  {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
@@ -531,9 +592,7 @@ void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
 
 void MonarchKernelBuilder::secondStage(Value step, Value localStep) {
   const StageTiling &t = p.second;
-  Value slot = slotBase(step);
-  Value factors = sharedView(
-      b, shared, slot, {t.blocksPerStep * p.s, p.r + kRowPad}, p.elementType);
+  Value factors = secondFactors(step, localStep);
   Value staging = sharedView(b, shared, e.index(p.stagingOffset),
                              {p.tokens * p.stagingPitch}, p.resultType);
   int64_t regionBytes = p.regionPitch * p.elementBytes();
@@ -639,8 +698,11 @@ void MonarchKernelBuilder::build() {
         memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
   }
 
-  // Prologue: the first stages - 1 steps, one group each (with one stage,
-  // every step loads and waits for itself).
+  // Prologue: resident factors, committed with the ring's first step; the
+  // first stages - 1 steps, one group each (with one stage, every step
+  // loads and waits for itself).
+  if (p.residentFactors)
+    loadResidentFactors();
   if (p.stages > 1) {
     anchor = issueStep(e.index(0));
     for (int64_t step = 1; step + 1 < p.stages; ++step)
@@ -653,7 +715,7 @@ void MonarchKernelBuilder::build() {
   b.setInsertionPointToStart(tileLoop.getBody());
   Value tileIndex = tileLoop.getInductionVar();
   std::tie(tileStart, rowBase) = tileOrigin(tileIndex);
-  Value tileStep = e.mul(tileIndex, p.stepsPerTile());
+  Value tileStep = e.mul(tileIndex, p.ringStepsPerTile());
   // Every block of the cluster runs, and has read the u of the previous
   // tile, before any block stores into another's shared memory.
   if (p.cluster > 1)
@@ -670,9 +732,13 @@ void MonarchKernelBuilder::build() {
     beginStep(step);
     firstStage(step, localStep);
   }
-  // u is complete in every block of the cluster.
+  // u is complete in every block of the cluster (in this block: without a
+  // cluster, stage 2's ring steps wait at a barrier; resident factors have
+  // none).
   if (p.cluster > 1)
     clusterBarrier();
+  else if (p.residentFactors)
+    gpu::BarrierOp::create(b);
 
   // Stage 2.
   {
@@ -682,9 +748,23 @@ void MonarchKernelBuilder::build() {
     b.setInsertionPointToStart(loop.getBody());
     Value localStep = loop.getInductionVar();
     Value step = e.add(e.add(tileStep, p.first.steps), localStep);
-    beginStep(step);
-    secondStage(step, localStep);
     int64_t stepsPerGroup = p.group / p.second.blocksPerStep;
+    if (!p.residentFactors) {
+      beginStep(step);
+    } else {
+      // No ring step: wait here only for the previous group's stores to
+      // have read the staging buffer.
+      OpBuilder::InsertionGuard guard(b);
+      auto reuse = scf::IfOp::create(
+          b,
+          arith::AndIOp::create(
+              b, e.eq(e.rem(localStep, stepsPerGroup), e.index(0)),
+              e.gt(localStep, e.index(0))),
+          false);
+      b.setInsertionPointToStart(&reuse.getThenRegion().front());
+      gpu::BarrierOp::create(b);
+    }
+    secondStage(step, localStep);
     Value next = e.add(localStep, 1);
     auto complete = scf::IfOp::create(
         b, e.eq(e.rem(next, stepsPerGroup), e.index(0)), false);
@@ -746,6 +826,7 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.stages = *schedule.getParam("stages");
   p.cluster = *schedule.getParam("cluster");
   p.tiles = *schedule.getParam("tiles");
+  bool residentFactors = *schedule.getParam("resident_factors") != 0;
   p.xRank = xType.getRank();
   p.elementType = elementType;
   p.resultType = resultType;
@@ -759,7 +840,7 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
   std::optional<MonarchLayout> layout =
       planMonarchLayout(p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps,
-                        p.stages, p.cluster, p.resultBytes());
+                        p.stages, p.cluster, residentFactors, p.resultBytes());
   assert(layout && "cluster divides k and l (checked above)");
   static_cast<MonarchLayout &>(p) = *layout;
   if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
@@ -767,10 +848,15 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
            << "schedule '" << templateName << "' needs "
            << p.sharedBytes + kStaticSharedBytes
            << " bytes of shared memory (u: " << p.uBytes << " for " << p.tokens
-           << " tokens x " << p.lLocal * p.r
-           << " entries per block), more than a block may have ("
-           << kMaxSharedBytesPerBlock
-           << "); lower block_tokens or stages, or raise cluster";
+           << " tokens x " << p.lLocal * p.r << " entries per block"
+           << (p.residentFactors
+                   ? ", resident factors: " + std::to_string(p.factorBytes)
+                   : std::string())
+           << "), more than a block may have (" << kMaxSharedBytesPerBlock
+           << "); lower block_tokens or stages, or raise cluster"
+           << (p.residentFactors ? ", or stream the factors (resident_factors "
+                                   "= 0)"
+                                 : "");
 
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   SmallVector<Type> argTypes = {

@@ -75,6 +75,52 @@ func.func @one_stage_no_cluster_nonsquare(%x: tensor<?x?x512xf16>, %f: tensor<8x
 
 // -----
 
+// Resident factors (n = 4096, a cluster of 8, 32 tokens, 32 tiles): before
+// the tile loop each block copies its 8 + 8 factor blocks once, committed
+// with the ring's first step; the ring then carries x columns alone, and
+// stage 2 reads the resident second factor with no ring step (a block
+// barrier only before a staging buffer is reused). Grid: 8 blocks per
+// ceil(rows / 1024).
+// CHECK-LABEL: func.func @resident_factors
+// CHECK: gpu.func @monarch_0
+// CHECK-SAME: grid = {{\[\[}}array<i64: 8, -1, -1, 1>, array<i64: 1, 0, 0, 1024>], [], []]
+// CHECK-SAME: shared_bytes = 227072 : i64}
+// CHECK-SAME: nvvm.cluster_dim = array<i32: 8, 1, 1>
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
+// CHECK-NOT: scf.for
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<?x4096xbf16, #gpu.address_space<global>> to memref<32x
+// CHECK: nvgpu.device_async_create_group
+// CHECK: scf.for
+// CHECK: barrier.cluster.arrive.aligned
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_wait
+// CHECK-NOT: memref<64x64x64xbf16
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK: st.shared::cluster.v4.b32
+// CHECK: barrier.cluster.arrive.aligned
+// CHECK: scf.for
+// CHECK-NOT: nvgpu.device_async_wait
+// CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4096xbf16, #gpu.address_space<global>>, vector<8xbf16>
+func.func @resident_factors(%x: tensor<?x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<?x4096xbf16> {
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 8, stages = 3, tiles = 32, resident_factors = 1}>} : (tensor<?x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<?x4096xbf16>
+  return %y : tensor<?x4096xbf16>
+}
+
+// -----
+
+// Without a cluster, a block would keep both whole factors (160 KiB at
+// n = 1024) beside u: refused, naming the factors' share.
+func.func @resident_factors_too_large(%x: tensor<8x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<8x1024xbf16> {
+  // expected-error @+1 {{'mix.monarch' op schedule 'monarch.fused' needs 235024 bytes of shared memory (u: 66048 for 32 tokens x 1024 entries per block, resident factors: 163840), more than a block may have (232448); lower block_tokens or stages, or raise cluster, or stream the factors (resident_factors = 0)}}
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 1, stages = 1, resident_factors = 1}>} : (tensor<8x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<8x1024xbf16>
+  return %y : tensor<8x1024xbf16>
+}
+
+// -----
+
 func.func @block_sizes_not_multiples_of_16(%x: tensor<8x96xbf16>, %f: tensor<4x24x24xbf16>) -> tensor<8x96xbf16> {
   // expected-error @+1 {{'mix.monarch' op kernel template 'monarch.fused' does not lower factor blocks whose sizes are not multiples of 16 (first_factor [k, q, p] = [4, 24, 24], second_factor [l, s, r] = [4, 24, 24]: q, p, s and r must be) (the CPU path, --mix-cpu-pipeline, does)}}
   %y = mix.monarch %x, %f, %f : (tensor<8x96xbf16>, tensor<4x24x24xbf16>, tensor<4x24x24xbf16>) -> tensor<8x96xbf16>

@@ -38,7 +38,7 @@ struct ScheduleTemplateDecl;
 namespace mixc::costmodel {
 
 /// Bumped whenever MIXC_FEATURES changes (names, order, meaning, scaling).
-constexpr llvm::StringLiteral kFeatureSchemaVersion = "mixc-features-1";
+constexpr llvm::StringLiteral kFeatureSchemaVersion = "mixc-features-2";
 
 /// How a feature enters the model: as is, or as slog(x) = sign(x) log2(1 +
 /// |x|) for counts, sizes and bytes that span orders of magnitude.
@@ -94,6 +94,7 @@ enum class FeatureScale { Raw, Log };
   X(param_block_tokens, Log, "block_tokens")                                   \
   X(param_cluster, Raw, "cluster")                                             \
   X(param_tiles, Log, "tiles")                                                 \
+  X(param_resident_factors, Raw, "resident_factors")                           \
   X(param_threads, Log, "threads")                                             \
   X(param_items_per_thread, Log, "items_per_thread")                           \
   X(param_channels_per_block, Raw, "channels_per_block")                       \

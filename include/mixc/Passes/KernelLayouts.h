@@ -64,7 +64,12 @@ struct MonarchTiling {
 /// monarch.fused's plan for factors [k, q, p] and [l, s, r], `tokens` rows
 /// per block, `warps`, `stages` and `cluster` blocks, 2-byte inputs and
 /// `resultBytes`-byte results: the tilings of both products and the layout
-/// [u | ring | staging] of the shared block.
+/// [u | resident factors | ring | staging] of the shared block. With
+/// resident factors (`residentFactors`), the block's factor blocks are
+/// loaded once and kept, the ring carries stage 1's x columns alone, and
+/// stage 2 has no ring steps (second.steps still counts its compute steps);
+/// otherwise factorBytes is 0 and every ring slot holds factor blocks (and,
+/// in stage 1, x columns at xInSlot).
 struct MonarchLayout {
   int64_t kLocal, lLocal; // factor blocks per thread block
   MonarchTiling first, second;
@@ -73,7 +78,15 @@ struct MonarchLayout {
   int64_t stagingPitch; // elements per staging row (an odd number of words)
   int64_t regionPitch;  // elements per u region ([r][T] + pad)
   int64_t uBytes, slotBytes, xInSlot, stagingBytes;
-  int64_t uOffset, ringOffset, stagingOffset, sharedBytes;
+  bool residentFactors;
+  // Resident factors: the first factor's blocks, then the second's (at
+  // factorOffset + secondFactorOffset), rows padded by kRowPad.
+  int64_t factorBytes, secondFactorOffset;
+  int64_t uOffset, factorOffset, ringOffset, stagingOffset, sharedBytes;
+  /// Ring steps per token tile: stage 1's, and stage 2's when they load.
+  int64_t ringStepsPerTile() const {
+    return residentFactors ? first.steps : first.steps + second.steps;
+  }
 };
 
 /// Accumulator tiles (16x8 f32) one monarch.fused warp task may hold.
@@ -81,11 +94,10 @@ constexpr int64_t kMonarchMaxAccTiles = 16;
 
 /// The plan, or nullopt when `cluster` does not divide k and l. The layout
 /// may exceed kMaxSharedBytesPerBlock: the caller refuses it.
-std::optional<MonarchLayout> planMonarchLayout(int64_t k, int64_t q, int64_t p,
-                                               int64_t l, int64_t s, int64_t r,
-                                               int64_t tokens, int64_t warps,
-                                               int64_t stages, int64_t cluster,
-                                               int64_t resultBytes);
+std::optional<MonarchLayout>
+planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l, int64_t s,
+                  int64_t r, int64_t tokens, int64_t warps, int64_t stages,
+                  int64_t cluster, bool residentFactors, int64_t resultBytes);
 
 } // namespace mixc::kernels
 

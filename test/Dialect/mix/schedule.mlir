@@ -90,17 +90,21 @@ func.func @schedule_ssd_chunked_every_value(%x: tensor<1x1024x8x64xbf16>, %dt: t
 
 // Every legal value of every parameter of monarch.fused, in some case.
 // CHECK-LABEL: func @schedule_monarch_fused_every_value(
-// CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, cluster = 1, stages = 1, tiles = 1, warps = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+// CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, cluster = 1, resident_factors = 0, stages = 1, tiles = 1, warps = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
 // CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 2, stages = 2, tiles = 2, warps = 8}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
 // CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 4, stages = 3, tiles = 4, warps = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
 // CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 128, cluster = 8, stages = 1, tiles = 8, warps = 8}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
-// CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 256, cluster = 1, stages = 2, tiles = 16, warps = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+// CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 256, cluster = 1, resident_factors = 1, stages = 2, tiles = 16, warps = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+// CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 8, resident_factors = 1, stages = 3, tiles = 32, warps = 8}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+// CHECK:         mix.monarch {{.*}} {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, cluster = 4, resident_factors = 1, stages = 2, tiles = 64, warps = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
 func.func @schedule_monarch_fused_every_value(%x: tensor<4096x1024xbf16>, %f: tensor<32x32x32xbf16>) {
-  %0 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, warps = 4, stages = 1, cluster = 1, tiles = 1}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+  %0 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, warps = 4, stages = 1, cluster = 1, tiles = 1, resident_factors = 0}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
   %1 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {tiles = 2, stages = 2, warps = 8, cluster = 2, block_tokens = 32}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
   %2 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 4, warps = 4, stages = 3, tiles = 4}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
   %3 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {stages = 1, tiles = 8, warps = 8, block_tokens = 128, cluster = 8}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
-  %4 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 256, warps = 4, stages = 2, tiles = 16, cluster = 1}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+  %4 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 256, warps = 4, stages = 2, tiles = 16, cluster = 1, resident_factors = 1}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+  %5 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {resident_factors = 1, tiles = 32, block_tokens = 32, cluster = 8, stages = 3, warps = 8}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
+  %6 = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 16, warps = 4, cluster = 4, tiles = 64, resident_factors = 1, stages = 2}>} : (tensor<4096x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<4096x1024xbf16>
   return
 }
 

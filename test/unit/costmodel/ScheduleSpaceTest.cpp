@@ -252,7 +252,8 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   // monarch.fused's rule is its builder's plan (a search, restated in
   // monarchFusedSharedBytes and checked against the builder itself in
   // BuilderAgreementTest): the space holds a point exactly when the plan
-  // of its (block_tokens, warps, stages, cluster) fits, whatever `tiles`.
+  // of its (block_tokens, warps, stages, cluster, resident_factors) fits,
+  // whatever `tiles`.
   MonarchShape rectangular = squareMonarch(32, 300);
   rectangular.firstBlocks = 8;
   rectangular.firstIn = 64;
@@ -270,9 +271,9 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
     expectBruteForce(
         OpShape::monarch(op), "monarch.fused",
         [&](const NamedPoint &point) {
-          std::optional<int64_t> bytes =
-              monarchFusedSharedBytes(op, point["block_tokens"], point["warps"],
-                                      point["stages"], point["cluster"]);
+          std::optional<int64_t> bytes = monarchFusedSharedBytes(
+              op, point["block_tokens"], point["warps"], point["stages"],
+              point["cluster"], point["resident_factors"] != 0);
           return bytes && *bytes + 16 <= 227 * 1024;
         },
         nonEmpty, partial);
@@ -280,8 +281,18 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   EXPECT_EQ(nonEmpty, 4u);
   EXPECT_GE(partial, 3u);
   // The cluster must divide both block counts (8 and 16 here).
-  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16));
-  EXPECT_TRUE(monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8));
+  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, false));
+  EXPECT_TRUE(
+      monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, false));
+  // Resident factors cost a block its share of both factors: at n = 4096
+  // with a cluster of 8, 16 blocks of 64 x (64 + 8) elements.
+  std::optional<int64_t> streamed =
+      monarchFusedSharedBytes(squareMonarch(64, 100), 32, 8, 3, 8, false);
+  std::optional<int64_t> resident =
+      monarchFusedSharedBytes(squareMonarch(64, 100), 32, 8, 3, 8, true);
+  ASSERT_TRUE(streamed && resident);
+  EXPECT_GE(*resident, 16 * 64 * 72 * 2);
+  EXPECT_LE(*resident + 16, 227 * 1024);
 }
 
 TEST(ScheduleSpaceTest, MonarchFusedRefusals) {
