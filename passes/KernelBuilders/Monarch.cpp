@@ -117,6 +117,10 @@ private:
   Value issueStep(Value step);
   void loadFirstStep(Value step, Value slot, Value start, Value row0);
   void loadSecondStep(Value step, Value slot);
+  /// cp.async of `blocks` blocks of `factor` (the first or the second),
+  /// from block `block0` on, into rows padded by kRowPad at byte `offset`.
+  void copyFactorBlocks(Value offset, Value factor, Value block0,
+                        int64_t blocks);
   /// With resident factors: cp.async of this block's factor blocks, once
   /// (committed with the ring's first step).
   void loadResidentFactors();
@@ -264,16 +268,8 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
                                          Value row0) {
   const StageTiling &t = p.first;
   Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
-  if (!p.residentFactors) {
-    Value factors = sharedView(
-        b, shared, slot, {t.blocksPerStep * p.q, p.p + kRowPad}, p.elementType);
-    copyTile(
-        factors, t.blocksPerStep * p.q, p.p,
-        [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
-          return {{e.add(kb0, e.div(row, p.q)), e.rem(row, p.q), col}, Value()};
-        },
-        firstFactor);
-  }
+  if (!p.residentFactors)
+    copyFactorBlocks(slot, firstFactor, kb0, t.blocksPerStep);
   Value columns =
       sharedView(b, shared, e.add(slot, p.xInSlot),
                  {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
@@ -291,37 +287,30 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
 
 void MonarchKernelBuilder::loadSecondStep(Value step, Value slot) {
   const StageTiling &t = p.second;
-  Value lb0 = e.add(lbBase, e.mul(step, t.blocksPerStep));
-  Value factors = sharedView(
-      b, shared, slot, {t.blocksPerStep * p.s, p.r + kRowPad}, p.elementType);
+  copyFactorBlocks(slot, secondFactor,
+                   e.add(lbBase, e.mul(step, t.blocksPerStep)),
+                   t.blocksPerStep);
+}
+
+void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
+                                            Value block0, int64_t blocks) {
+  bool first = factor == firstFactor;
+  int64_t rows = first ? p.q : p.s, cols = first ? p.p : p.r;
+  Value dest = sharedView(b, shared, offset, {blocks * rows, cols + kRowPad},
+                          p.elementType);
   copyTile(
-      factors, t.blocksPerStep * p.s, p.r,
+      dest, blocks * rows, cols,
       [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
-        return {{e.add(lb0, e.div(row, p.s)), e.rem(row, p.s), col}, Value()};
+        return {{e.add(block0, e.div(row, rows)), e.rem(row, rows), col},
+                Value()};
       },
-      secondFactor);
+      factor);
 }
 
 void MonarchKernelBuilder::loadResidentFactors() {
-  Value first = sharedView(b, shared, e.index(p.factorOffset),
-                           {p.kLocal * p.q, p.p + kRowPad}, p.elementType);
-  copyTile(
-      first, p.kLocal * p.q, p.p,
-      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
-        return {{e.add(kbBase, e.div(row, p.q)), e.rem(row, p.q), col},
-                Value()};
-      },
-      firstFactor);
-  Value second =
-      sharedView(b, shared, e.index(p.factorOffset + p.secondFactorOffset),
-                 {p.lLocal * p.s, p.r + kRowPad}, p.elementType);
-  copyTile(
-      second, p.lLocal * p.s, p.r,
-      [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
-        return {{e.add(lbBase, e.div(row, p.s)), e.rem(row, p.s), col},
-                Value()};
-      },
-      secondFactor);
+  copyFactorBlocks(e.index(p.factorOffset), firstFactor, kbBase, p.kLocal);
+  copyFactorBlocks(e.index(p.factorOffset + p.secondFactorOffset), secondFactor,
+                   lbBase, p.lLocal);
 }
 
 Value MonarchKernelBuilder::firstFactors(Value step, Value localStep) {
