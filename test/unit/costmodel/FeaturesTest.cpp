@@ -392,6 +392,17 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
   EXPECT_EQ(f.useful_flops, 2.0 * 400 * 65536);
   // x and y once (400 x 1024 x 2 each), the factors once per token tile.
   EXPECT_EQ(f.tiled_bytes, 2 * 819200.0 + 16 * 65536 * 2);
+
+  // Resident factors: read once per cluster (grid 8 blocks = 4 clusters),
+  // not once per token tile.
+  size_t resident = decl.findParam("resident_factors") - decl.params.data();
+  params[resident] = 1;
+  auto residentFeatures = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_TRUE(static_cast<bool>(residentFeatures))
+      << llvm::toString(residentFeatures.takeError());
+  EXPECT_EQ(residentFeatures->param_resident_factors, 1);
+  EXPECT_EQ(residentFeatures->tiled_bytes, 2 * 819200.0 + 4 * 65536 * 2);
+  EXPECT_GT(residentFeatures->shared_bytes, f.shared_bytes);
 }
 
 TEST(FeaturesTest, Errors) {
