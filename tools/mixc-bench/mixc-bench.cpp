@@ -405,6 +405,29 @@ struct Expected {
   std::vector<double> values;
 };
 
+/// Where a failed output is worst, as "; worst at [i,j,...]: actual,
+/// expected": the coordinates tell a wrong tile, row or head apart from a
+/// uniformly wrong result.
+std::string worstElement(const std::vector<double> &actual,
+                         const Expected &expected,
+                         const std::vector<int64_t> &shape) {
+  if (actual.empty())
+    return "";
+  size_t at = 0;
+  for (size_t j = 1; j < actual.size(); ++j)
+    if (std::fabs(actual[j] - expected.values[j]) >
+        std::fabs(actual[at] - expected.values[at]))
+      at = j;
+  std::string where;
+  int64_t i = expected.indices[at];
+  for (size_t d = shape.size(); d-- > 0; i /= shape[d])
+    where = std::to_string(i % shape[d]) + (where.empty() ? "" : ",") + where;
+  char line[128];
+  std::snprintf(line, sizeof(line), "; worst at [%s]: %.6g, expected %.6g",
+                where.c_str(), actual[at], expected.values[at]);
+  return line;
+}
+
 /// What an op handler provides: how to draw each input, the work counts, and
 /// the reference check.
 struct OpPlan {
@@ -1254,8 +1277,9 @@ void runKernel(const std::string &path, const Options &options,
                       "(%zu elements checked)",
                       outputs[k]->decl->name.c_str(), e, *report.tolerance,
                       actual.size());
-        report.message +=
-            (report.message.empty() ? "" : "; ") + std::string(line);
+        report.message += (report.message.empty() ? "" : "; ") +
+                          std::string(line) +
+                          worstElement(actual, expected[k], outputs[k]->shape);
       }
     }
     if (compared)

@@ -116,6 +116,7 @@ echo "== wrong kernels"
 expect "mixc-bench bad" "$?" 1
 expectLine "$work/bad.log" "output 'result' element 1024 was never written (2097152 of 4194304 elements)"
 expectLine "$work/bad.log" "output 'result': relative L2 error"
+expectLine "$work/bad.log" "; worst at ["
 expectLine "$work/bad.log" "unknown op 'mix.permute'"
 expectLine "$work/bad.log" "3 kernel(s): 0 passed, 3 failed"
 echo "== dynamic sizes from --shape"
