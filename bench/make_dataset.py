@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compiles every legal schedule of a set of tasks: the cost model's data.
 
-    bench/make_dataset.py [--only attention,ssd,monarch] [--tasks GLOB,...]
+    bench/make_dataset.py [--only attention,ssd,monarch,attention_wgmma] [--tasks GLOB,...]
                           [--list] [--force] [--jobs N] [--mixc PATH] [OUT]
 
 Run here (where mixc and ptxas are). For each task (an op at one shape) it
@@ -48,15 +48,14 @@ BIN = os.path.join(ROOT, "build", "bin")
 ELEMENTS = 4 << 20
 
 
-def attention_task(spec):
-    return lambda s, spec=spec: make_kernels.attention_mlir(**spec, schedule=s)
+def attention_task(spec, template="attention.mma_sync"):
+    return lambda s, spec=spec: make_kernels.attention_mlir(**spec, schedule=s,
+                                                            template=template)
 
 
-def attention_tasks():
-    """(name, make(schedule) -> MLIR). L from 512 to 8k (the tasks of
-    costmodel/data/h100/2026-12-04.jsonl), then odd lengths (1000, 3000: a partial last tile), 6k and 16k, other head
-    counts and batches, GQA 2:1 to 8:1, windows of other widths and
-    two-sided, and queries shorter than keys."""
+def first_attention_specs():
+    """(name, spec) of the attention tasks of 2026-12-04: L from 512 to 8k,
+    causal and not, head dims 64 and 128, then GQA and a sliding window."""
     for d in (64, 128):
         for length in (512, 1024, 2048, 4096, 8192):
             for causal in (False, True):
@@ -64,14 +63,20 @@ def attention_tasks():
                 batch = max(1, ELEMENTS // (heads * length * d))
                 spec = dict(b=batch, hq=heads, hkv=heads, lq=length, lk=length, d=d,
                             dtype="bf16", causal=causal)
-                name = f"attn-d{d}-L{length}-{'causal' if causal else 'full'}"
-                yield name, attention_task(spec)
-    # GQA and a sliding window.
-    for name, spec in [
-            ("attn-d128-L2048-gqa4", dict(b=2, hq=16, hkv=4, lq=2048, lk=2048, d=128,
-                                          dtype="bf16", causal=True)),
-            ("attn-d64-L4096-window512", dict(b=2, hq=8, hkv=8, lq=4096, lk=4096, d=64,
-                                              dtype="bf16", causal=True, window=(512, None)))]:
+                yield f"attn-d{d}-L{length}-{'causal' if causal else 'full'}", spec
+    yield "attn-d128-L2048-gqa4", dict(b=2, hq=16, hkv=4, lq=2048, lk=2048, d=128,
+                                       dtype="bf16", causal=True)
+    yield "attn-d64-L4096-window512", dict(b=2, hq=8, hkv=8, lq=4096, lk=4096, d=64,
+                                           dtype="bf16", causal=True, window=(512, None))
+
+
+def attention_tasks():
+    """(name, make(schedule) -> MLIR) of attention.mma_sync. The tasks of
+    first_attention_specs (costmodel/data/h100/2026-12-04.jsonl), then odd
+    lengths (1000, 3000: a partial last tile), 6k and 16k, other head counts
+    and batches, GQA 2:1 to 8:1, windows of other widths and two-sided, and
+    queries shorter than keys."""
+    for name, spec in first_attention_specs():
         yield name, attention_task(spec)
 
     # Added after 2026-12-04. Names: d, L (Lq-Lk when they differ), B and H
@@ -157,11 +162,25 @@ def monarch_tasks():
     yield "monarch-n16384-rows100", lambda s, args=args: make_kernels.monarch_mlir(*args, schedule=s)
 
 
-SETS = {"attention": attention_tasks, "ssd": ssd_tasks, "monarch": monarch_tasks}
+def attention_wgmma_tasks():
+    """attention.wgmma (added 2026-12-05) at the shapes of
+    first_attention_specs, named attn-wgmma-* after their attn-* task."""
+    for name, spec in first_attention_specs():
+        yield name.replace("attn-", "attn-wgmma-", 1), attention_task(spec, "attention.wgmma")
 
 
-def legal_schedules(mlir_path):
-    run = subprocess.run([os.path.join(BIN, "mixc-space"), mlir_path, "--enumerate"],
+# Each set's tasks and the kernel template whose schedules they enumerate
+# (named, not the op's default: a task's candidates stay the same when the
+# default changes).
+SETS = {"attention": (attention_tasks, "attention.mma_sync"),
+        "ssd": (ssd_tasks, "ssd.chunked"),
+        "monarch": (monarch_tasks, "monarch.fused"),
+        "attention_wgmma": (attention_wgmma_tasks, "attention.wgmma")}
+
+
+def legal_schedules(mlir_path, template):
+    run = subprocess.run([os.path.join(BIN, "mixc-space"), mlir_path, "--enumerate",
+                          "--template", template],
                          capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"mixc-space failed on {mlir_path}:\n{run.stderr}")
@@ -247,7 +266,8 @@ def main():
     for set_name in only:
         if set_name not in SETS:
             sys.exit(f"unknown set {set_name}; sets: {', '.join(SETS)}")
-        for task, make in SETS[set_name]():
+        make_tasks, template = SETS[set_name]
+        for task, make in make_tasks():
             if patterns and not any(fnmatch.fnmatchcase(task, p) for p in patterns):
                 continue
             if task in tasks:
@@ -257,7 +277,7 @@ def main():
             os.makedirs(task_dir, exist_ok=True)
             base = os.path.join(task_dir, "task.mlir")
             write_if_changed(base, make(None))
-            schedules = legal_schedules(base)
+            schedules = legal_schedules(base, template)
             if list_only:
                 print(f"{task}: {len(schedules)} candidates")
             for line in schedules:

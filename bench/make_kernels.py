@@ -20,7 +20,9 @@ MIXC = os.path.join(ROOT, "build", "bin", "mixc")
 
 
 def attention_mlir(b, hq, hkv, lq, lk, d, dtype, causal=False, window=None,
-                   lse=False, schedule=None, template="attention.mma_sync"):
+                   lse=False, schedule=None, template=None):
+    """The op with `template`'s `schedule` (params; {} for the template's
+    defaults), or with none (mixc's default template) when both are None."""
     q = f"tensor<{b}x{hq}x{lq}x{d}x{dtype}>"
     k = f"tensor<{b}x{hkv}x{lk}x{d}x{dtype}>"
     attrs = []
@@ -29,9 +31,9 @@ def attention_mlir(b, hq, hkv, lq, lk, d, dtype, causal=False, window=None,
     for side, size in zip(("left", "right"), window or ()):
         if size is not None:
             attrs.append(f"window_{side} = {size}")
-    if schedule:
-        params = ", ".join(f"{n} = {v}" for n, v in schedule.items())
-        attrs.append(f"schedule = #mix.schedule<{template}, {{{params}}}>")
+    if schedule is not None or template:
+        params = ", ".join(f"{n} = {v}" for n, v in (schedule or {}).items())
+        attrs.append(f"schedule = #mix.schedule<{template or 'attention.mma_sync'}, {{{params}}}>")
     attr_text = f" {{{', '.join(attrs)}}}" if attrs else ""
     results = q + (f", tensor<{b}x{hq}x{lq}xf32>" if lse else "")
     ret = f"({results})" if lse else results
@@ -48,13 +50,19 @@ def attention_cases():
 
 
 def _attention_specs():
-    yield "check-causal-odd", dict(b=1, hq=2, hkv=2, lq=200, lk=200, d=64, dtype="bf16", causal=True)
-    yield "check-full-f16-hd128", dict(b=2, hq=4, hkv=4, lq=333, lk=333, d=128, dtype="f16")
-    yield "check-gqa", dict(b=1, hq=8, hkv=2, lq=257, lk=257, d=64, dtype="bf16", causal=True)
-    yield "check-window", dict(b=1, hq=2, hkv=2, lq=300, lk=300, d=64, dtype="bf16", causal=True, window=(64, None))
-    yield "check-window-both", dict(b=1, hq=2, hkv=2, lq=300, lk=300, d=128, dtype="bf16", window=(40, 24))
-    yield "check-lse", dict(b=1, hq=2, hkv=2, lq=130, lk=130, d=128, dtype="bf16", causal=True, lse=True)
-    yield "check-cross-lengths", dict(b=1, hq=2, hkv=2, lq=100, lk=300, d=64, dtype="bf16", causal=True)
+    # attention.mma_sync at its default parameters (head dims 64 and 128 get
+    # attention.wgmma when no schedule is given).
+    mma = dict(template="attention.mma_sync", schedule={})
+    yield "check-causal-odd", dict(b=1, hq=2, hkv=2, lq=200, lk=200, d=64, dtype="bf16", causal=True, **mma)
+    yield "check-full-f16-hd128", dict(b=2, hq=4, hkv=4, lq=333, lk=333, d=128, dtype="f16", **mma)
+    yield "check-gqa", dict(b=1, hq=8, hkv=2, lq=257, lk=257, d=64, dtype="bf16", causal=True, **mma)
+    yield "check-window", dict(b=1, hq=2, hkv=2, lq=300, lk=300, d=64, dtype="bf16", causal=True, window=(64, None), **mma)
+    yield "check-window-both", dict(b=1, hq=2, hkv=2, lq=300, lk=300, d=128, dtype="bf16", window=(40, 24), **mma)
+    yield "check-lse", dict(b=1, hq=2, hkv=2, lq=130, lk=130, d=128, dtype="bf16", causal=True, lse=True, **mma)
+    yield "check-cross-lengths", dict(b=1, hq=2, hkv=2, lq=100, lk=300, d=64, dtype="bf16", causal=True, **mma)
+    # No schedule: the default template (attention.wgmma at these head dims).
+    yield "check-default-hd128-odd", dict(b=1, hq=4, hkv=2, lq=1000, lk=1000, d=128, dtype="bf16", causal=True)
+    yield "check-default-hd64-f16", dict(b=2, hq=2, hkv=2, lq=77, lk=77, d=64, dtype="f16")
     for name, sched in [("s1-bn32", dict(block_m=64, block_n=32, warps=4, stages=1)),
                         ("s3-bn64", dict(block_m=128, block_n=64, warps=8, stages=3)),
                         ("m128w4", dict(block_m=128, block_n=64, warps=4, stages=2))]:
@@ -82,9 +90,10 @@ def _attention_specs():
                     continue
                 batch = 16384 // length
                 shape = dict(b=batch, hq=heads, hkv=heads, lq=length, lk=length, d=d, dtype="bf16", causal=causal)
+                # mixc's default (attention.wgmma), and attention.mma_sync's.
                 case = f"bench-d{d}-L{length}-{'causal' if causal else 'full'}"
                 yield case, shape
-                yield f"{case}-wgmma", dict(shape, schedule=wg2, **wg)
+                yield f"{case}-mma", dict(shape, **mma)
     for name, sched in [("bn128-s2", dict(block_m=128, block_n=128, warps=8, stages=2)),
                         ("bn32-s3", dict(block_m=128, block_n=32, warps=8, stages=3)),
                         ("m64w4", dict(block_m=64, block_n=64, warps=4, stages=2))]:

@@ -196,9 +196,10 @@ mixc::costmodel::groupByTask(llvm::ArrayRef<Measurement> data) {
   for (auto [row, m] : llvm::enumerate(data)) {
     if (!m.passed() && !m.failed())
       continue;
-    auto [it, inserted] = index.try_emplace(m.task, tasks.size());
+    auto [it, inserted] =
+        index.try_emplace(m.task + '\0' + m.device, tasks.size());
     if (inserted)
-      tasks.push_back(Task{m.task, m.op, m.templateName, {}, std::nan("")});
+      tasks.push_back(Task{m.task, m.op, m.device, {}, std::nan("")});
     Task &task = tasks[it->second];
     task.rows.push_back(row);
     if (m.passed() && !(m.timeMs >= task.bestTimeMs))

@@ -10,6 +10,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 
 using namespace mixc::costmodel;
 
@@ -49,6 +50,7 @@ TaskScores mixc::costmodel::evaluateTask(llvm::ArrayRef<Measurement> data,
   assert(scores.size() == task.rows.size() && "one score per candidate");
   TaskScores result;
   result.task = task.key;
+  result.device = task.device;
   result.op = task.op;
   result.candidates = task.rows.size();
   std::vector<double> throughput;
@@ -79,20 +81,23 @@ std::vector<unsigned> mixc::costmodel::assignFolds(llvm::ArrayRef<Task> tasks,
   // Tasks of each op in key order, then shuffled by a seeded Fisher-Yates
   // (std::shuffle's algorithm is unspecified: folds must not change with
   // the standard library).
-  std::map<std::string, std::vector<size_t>> byOp;
-  for (auto [index, task] : llvm::enumerate(tasks))
-    byOp[task.op].push_back(index);
+  // A task measured on several devices is held out on all of them at once.
+  std::map<std::string, std::set<std::string>> byOp;
+  for (const Task &task : tasks)
+    byOp[task.op].insert(task.key);
   std::mt19937_64 random(seed);
-  std::vector<unsigned> fold(tasks.size(), 0);
+  std::map<std::string, unsigned> foldOfKey;
   unsigned next = 0;
-  for (auto &[op, indices] : byOp) {
-    llvm::sort(indices,
-               [&](size_t a, size_t b) { return tasks[a].key < tasks[b].key; });
-    for (size_t i = indices.size(); i > 1; --i)
-      std::swap(indices[i - 1], indices[random() % i]);
-    for (size_t index : indices)
-      fold[index] = next++ % folds;
+  for (auto &[op, keySet] : byOp) {
+    std::vector<std::string> keys(keySet.begin(), keySet.end());
+    for (size_t i = keys.size(); i > 1; --i)
+      std::swap(keys[i - 1], keys[random() % i]);
+    for (const std::string &key : keys)
+      foldOfKey[key] = next++ % folds;
   }
+  std::vector<unsigned> fold;
+  for (const Task &task : tasks)
+    fold.push_back(foldOfKey[task.key]);
   return fold;
 }
 

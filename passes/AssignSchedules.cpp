@@ -32,12 +32,14 @@ namespace {
 /// Spaces larger than this are ranked on a uniform sample of this size.
 constexpr size_t kMaxRankedPoints = 4096;
 
-/// The fastest passed schedule of each task in a tuning database.
+/// The fastest passed schedule of each task in a tuning database, among
+/// the templates that `chip` runs.
 llvm::StringMap<const Measurement *>
-bestPerTask(llvm::ArrayRef<Measurement> records) {
+bestPerTask(llvm::ArrayRef<Measurement> records, StringRef chip) {
   llvm::StringMap<const Measurement *> best;
   for (const Measurement &m : records) {
-    if (!m.passed() || !mix::lookupScheduleTemplate(m.templateName))
+    if (!m.passed() || !mix::lookupScheduleTemplate(m.templateName) ||
+        !mix::templateRunsOnChip(m.templateName, chip))
       continue;
     const Measurement *&slot = best[m.task];
     if (!slot || m.timeMs < slot->timeMs)
@@ -46,33 +48,47 @@ bestPerTask(llvm::ArrayRef<Measurement> records) {
   return best;
 }
 
-/// The model's top pick among the legal schedules of `decl` for `shape`.
-FailureOr<IntegerPoint> modelPick(const CostModel &model, const OpShape &shape,
-                                  const mix::ScheduleTemplateDecl &decl,
-                                  Operation *op) {
-  auto space = ScheduleSpace::get(shape, decl.name);
-  if (!space) {
-    op->emitWarning() << "mix-assign-schedules: no schedule space: "
-                      << llvm::toString(space.takeError());
-    return failure();
-  }
-  std::vector<IntegerPoint> points =
-      space->count() <= kMaxRankedPoints
-          ? std::vector<IntegerPoint>(space->getPoints().begin(),
-                                      space->getPoints().end())
-          : space->sample(kMaxRankedPoints, /*seed=*/0);
-  if (points.empty())
-    return failure();
+/// A template and a point of its space.
+struct Pick {
+  const mix::ScheduleTemplateDecl *decl;
+  IntegerPoint point;
+};
+
+/// The model's top pick among the legal schedules of every template of
+/// `op` that `chip` runs (the model learned the templates side by side:
+/// template_index is a feature).
+FailureOr<Pick> modelPick(const CostModel &model, const OpShape &shape,
+                          StringRef chip, Operation *op) {
+  std::vector<Pick> candidates;
   std::vector<std::vector<double>> rows;
-  for (const IntegerPoint &point : points) {
-    auto features = computeFeatures(shape, decl, point);
-    if (!features) {
-      op->emitWarning() << "mix-assign-schedules: "
-                        << llvm::toString(features.takeError());
+  for (const mix::ScheduleTemplateDecl *decl :
+       mix::getScheduleTemplatesForOp(shape.opName)) {
+    if (!mix::templateRunsOnChip(decl->name, chip))
+      continue;
+    auto space = ScheduleSpace::get(shape, decl->name);
+    if (!space) {
+      op->emitWarning() << "mix-assign-schedules: no schedule space: "
+                        << llvm::toString(space.takeError());
       return failure();
     }
-    rows.push_back(features->values());
+    std::vector<IntegerPoint> points =
+        space->count() <= kMaxRankedPoints
+            ? std::vector<IntegerPoint>(space->getPoints().begin(),
+                                        space->getPoints().end())
+            : space->sample(kMaxRankedPoints, /*seed=*/0);
+    for (IntegerPoint &point : points) {
+      auto features = computeFeatures(shape, *decl, point);
+      if (!features) {
+        op->emitWarning() << "mix-assign-schedules: "
+                          << llvm::toString(features.takeError());
+        return failure();
+      }
+      rows.push_back(features->values());
+      candidates.push_back({decl, std::move(point)});
+    }
   }
+  if (candidates.empty())
+    return failure();
   auto scores = model.score(rows);
   if (!scores) {
     op->emitWarning() << "mix-assign-schedules: "
@@ -81,7 +97,7 @@ FailureOr<IntegerPoint> modelPick(const CostModel &model, const OpShape &shape,
   }
   size_t best = size_t(std::max_element(scores->begin(), scores->end()) -
                        scores->begin());
-  return points[best];
+  return candidates[best];
 }
 
 struct MixAssignSchedulesPass
@@ -100,7 +116,7 @@ struct MixAssignSchedulesPass
       }
       records = std::move(*loaded);
     }
-    llvm::StringMap<const Measurement *> best = bestPerTask(records);
+    llvm::StringMap<const Measurement *> best = bestPerTask(records, chip);
     std::optional<CostModel> model;
     if (!modelPath.empty()) {
       auto loaded = CostModel::load(modelPath);
@@ -122,11 +138,11 @@ struct MixAssignSchedulesPass
             cast<mix::ScheduleAttr>(scheduleAttribute(context, decl, point)));
         op->setAttr("mix.schedule_source", StringAttr::get(context, source));
       };
-      std::vector<const mix::ScheduleTemplateDecl *> templates =
-          mix::getScheduleTemplatesForOp(op->getName().getStringRef());
-      if (templates.empty())
+      const mix::ScheduleTemplateDecl *decl =
+          mix::getDefaultScheduleTemplate(op, chip);
+      if (!decl)
         return; // no kernel for this op yet: nothing to choose
-      const mix::ScheduleTemplateDecl &defaultDecl = *templates.front();
+      const mix::ScheduleTemplateDecl &defaultDecl = *decl;
       auto defaults = [&] {
         IntegerPoint point;
         for (const mix::ScheduleParamDecl &param : defaultDecl.params)
@@ -151,10 +167,9 @@ struct MixAssignSchedulesPass
             return assign(*decl, *point, "db");
       }
       if (model)
-        if (FailureOr<IntegerPoint> point =
-                modelPick(*model, *shape, defaultDecl, op);
-            succeeded(point))
-          return assign(defaultDecl, *point, "model");
+        if (FailureOr<Pick> pick = modelPick(*model, *shape, chip, op);
+            succeeded(pick))
+          return assign(*pick->decl, pick->point, "model");
       assign(defaultDecl, defaults(), "default");
     });
   }

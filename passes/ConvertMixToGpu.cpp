@@ -31,8 +31,13 @@ namespace {
 /// The kernel builder for `schedule`'s template, or an error at the op.
 FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
                                       mix::ScheduleAttr schedule,
-                                      gpu::GPUModuleOp module, StringRef name) {
+                                      gpu::GPUModuleOp module, StringRef name,
+                                      StringRef chip) {
   StringRef templateName = schedule.getTemplateName();
+  if (!mix::templateRunsOnChip(templateName, chip))
+    return op->emitOpError() << "schedule template '" << templateName
+                             << "' needs sm_90a (wgmma.mma_async), not chip '"
+                             << chip << "': use attention.mma_sync";
   if (templateName == "attention.mma_sync")
     return kernels::buildAttentionMmaSyncKernel(cast<mix::AttentionOp>(op),
                                                 schedule, module, name);
@@ -53,6 +58,8 @@ FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
 
 struct ConvertMixToGpuPass
     : public mixc::impl::ConvertMixToGpuBase<ConvertMixToGpuPass> {
+  using ConvertMixToGpuBase::ConvertMixToGpuBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<mix::ScheduledOpInterface> ops;
@@ -72,14 +79,14 @@ struct ConvertMixToGpuPass
     for (mix::ScheduledOpInterface op : ops) {
       StringRef family = op->getName().stripDialect();
       std::string name = (family + "_" + Twine(counts[family]++)).str();
-      mix::ScheduleAttr schedule = kernels::effectiveSchedule(op);
+      mix::ScheduleAttr schedule = kernels::effectiveSchedule(op, chip);
       if (!schedule) {
         op->emitOpError() << "has no kernel template";
         failedAny = true;
         continue;
       }
       FailureOr<gpu::GPUFuncOp> kernel =
-          buildKernel(op, schedule, kernels, name);
+          buildKernel(op, schedule, kernels, name, chip);
       if (failed(kernel)) {
         failedAny = true;
         continue;

@@ -58,7 +58,7 @@ grep -oE "mix\.attention [^:]*" "$out/gpt_block.mlir" | sed 's/^/   /' | cut -c1
 
 echo
 echo "== 7. schedules: train the cost model on the committed GPU measurements, let it pick"
-"$bin/mixc-costmodel" train costmodel/data/h100/2026-12-04.jsonl -o "$out/model.json" | sed 's/^/   /'
+"$bin/mixc-costmodel" train costmodel/data/h100/*.jsonl -o "$out/model.json" | sed 's/^/   /'
 "$bin/mixc-opt" --mix-assign-schedules="model=$out/model.json" bench/tune/h100.mlir |
   grep -oE "mix\.(attention|ssd|monarch) .*schedule = #mix\.schedule<[^>]*>" |
   sed -E 's/^(mix\.[a-z]+) .*(mix\.schedule_source = "[a-z]+"), schedule = /   \1: \2 /'

@@ -657,3 +657,44 @@ LogicalResult PermuteOp::verify() {
     return verifyConstantPermutation(*this, constantIndices);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Default kernel templates
+//===----------------------------------------------------------------------===//
+
+bool mixc::mix::chipHasWgmma(StringRef chip) { return chip == "sm_90a"; }
+
+bool mixc::mix::templateRunsOnChip(StringRef templateName, StringRef chip) {
+  return templateName != "attention.wgmma" || chipHasWgmma(chip);
+}
+
+/// Whether attention.wgmma lowers `op` at its default schedule and is the
+/// better default there: measured on the H100 at head dims 64 and 128,
+/// 1.25-1.75x attention.mma_sync's default from L 1024 to 16384
+/// (bench/results/2026-12-05-h100-wgmma-resident). Larger head dims would
+/// overflow shared memory at its default tiles.
+static bool prefersWgmma(AttentionOp op) {
+  if (op.getBias() || op.getBlockMask() || op.getSinkTokens() != 0)
+    return false;
+  auto query = cast<ShapedType>(op.getQuery().getType());
+  auto value = cast<ShapedType>(op.getValue().getType());
+  Type element = query.getElementType();
+  if (!(element.isF16() || element.isBF16()) ||
+      value.getElementType() != element ||
+      cast<ShapedType>(op.getKey().getType()).getElementType() != element)
+    return false;
+  for (int64_t dim : {query.getDimSize(3), value.getDimSize(3)})
+    if (dim != 64 && dim != 128)
+      return false;
+  return true;
+}
+
+const ScheduleTemplateDecl *
+mixc::mix::getDefaultScheduleTemplate(Operation *op, StringRef chip) {
+  if (auto attention = dyn_cast<AttentionOp>(op);
+      attention && chipHasWgmma(chip) && prefersWgmma(attention))
+    return lookupScheduleTemplate("attention.wgmma");
+  std::vector<const ScheduleTemplateDecl *> templates =
+      getScheduleTemplatesForOp(op->getName().getStringRef());
+  return templates.empty() ? nullptr : templates.front();
+}

@@ -270,14 +270,15 @@ void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,
   kernel->setAttr("mix.launch", b.getDictionaryAttr(entries));
 }
 
-mix::ScheduleAttr kernels::effectiveSchedule(mix::ScheduledOpInterface op) {
+mix::ScheduleAttr kernels::effectiveSchedule(mix::ScheduledOpInterface op,
+                                             StringRef chip) {
   if (mix::ScheduleAttr schedule = op.getScheduleAttr())
     return schedule;
-  std::vector<const mix::ScheduleTemplateDecl *> templates =
-      mix::getScheduleTemplatesForOp(op->getName().getStringRef());
-  if (templates.empty())
+  const mix::ScheduleTemplateDecl *decl =
+      mix::getDefaultScheduleTemplate(op, chip);
+  if (!decl)
     return {};
   MLIRContext *context = op->getContext();
-  return mix::ScheduleAttr::get(context, templates.front()->name,
+  return mix::ScheduleAttr::get(context, decl->name,
                                 DictionaryAttr::get(context, {}));
 }

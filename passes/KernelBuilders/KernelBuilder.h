@@ -172,9 +172,11 @@ void setLaunchAttr(mlir::gpu::GPUFuncOp kernel, const LaunchConfig &config,
                    llvm::ArrayRef<llvm::StringRef> argRoles,
                    mlir::DictionaryAttr opAttrs);
 
-/// The schedule that lowers `op`: its own, else its op's default template
-/// with every parameter at its default.
-mix::ScheduleAttr effectiveSchedule(mix::ScheduledOpInterface op);
+/// The schedule that lowers `op` on `chip`: its own, else its default
+/// template (mix::getDefaultScheduleTemplate) with every parameter at its
+/// default.
+mix::ScheduleAttr effectiveSchedule(mix::ScheduledOpInterface op,
+                                    llvm::StringRef chip);
 
 //===----------------------------------------------------------------------===//
 // Kernel builders, one per (op, template). Each emits an error at the op and

@@ -4,12 +4,13 @@
 // RUN: mixc-space %s --features | FileCheck %s --check-prefix=FEATURES
 // RUN: %expect-exit 1 mixc-space %s --template ssd.chunked 2>&1 | FileCheck %s --check-prefix=WRONG
 
-// The schedule spaces of attention.mma_sync for three ops, as JSON lines.
+// The schedule spaces of attention.mma_sync for three ops, as JSON lines
+// (the template of the op's schedule; without one, the default template).
 
 // COUNT: {"op_index":0,"loc":"loc({{.*}}mixc-space.mlir\":[[#@LINE+3]]:8)","op":"mix.attention","template":"attention.mma_sync","params":["block_m","block_n","warps","stages"],"count":36,"product":48}
 // SAMPLE-COUNT-2: {"op_index":0,{{.*}}"params":{"block_m":{{[0-9]+}},"block_n":{{[0-9]+}},"warps":{{[48]}},"stages":{{[1-4]}}}}
 func.func @causal_window(%q: tensor<1x2x333x64xbf16>, %k: tensor<1x2x333x64xbf16>, %v: tensor<1x2x333x64xbf16>) -> tensor<1x2x333x64xbf16> {
-  %o = mix.attention %q, %k, %v {causal, window_left = 64} : (tensor<1x2x333x64xbf16>, tensor<1x2x333x64xbf16>, tensor<1x2x333x64xbf16>) -> tensor<1x2x333x64xbf16>
+  %o = mix.attention %q, %k, %v {causal, window_left = 64, schedule = #mix.schedule<attention.mma_sync, {}>} : (tensor<1x2x333x64xbf16>, tensor<1x2x333x64xbf16>, tensor<1x2x333x64xbf16>) -> tensor<1x2x333x64xbf16>
   return %o : tensor<1x2x333x64xbf16>
 }
 
@@ -31,4 +32,14 @@ func.func @head_dim_256(%q: tensor<2x4x1024x256xf16>, %k: tensor<2x4x1024x256xf1
 func.func @with_bias(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: tensor<1x2x128x64xbf16>, %b: tensor<1x1x128x128xf32>) -> tensor<1x2x128x64xbf16> {
   %o = mix.attention %q, %k, %v bias(%b) : (tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x1x128x128xf32>) -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>
+}
+
+// Without a schedule, head dim 128 in bf16: the default template is
+// attention.wgmma (one warpgroup per 64 rows, so block_m fixes
+// consumer_warpgroups; block_n in 16s; tiles of whole copies per thread;
+// shared memory).
+// COUNT: {"op_index":3,{{.*}}"template":"attention.wgmma","params":["block_m","block_n","consumer_warpgroups","stages","tma","warp_specialize"],"count":22,"product":135}
+func.func @default_wgmma(%q: tensor<1x2x512x128xbf16>, %k: tensor<1x2x512x128xbf16>, %v: tensor<1x2x512x128xbf16>) -> tensor<1x2x512x128xbf16> {
+  %o = mix.attention %q, %k, %v : (tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>, tensor<1x2x512x128xbf16>) -> tensor<1x2x512x128xbf16>
+  return %o : tensor<1x2x512x128xbf16>
 }

@@ -1,10 +1,12 @@
 // RUN: mixc-opt %s -split-input-file --convert-mix-to-gpu -verify-diagnostics | FileCheck %s
 
-// The default schedule (block_m 128, block_n 64, 8 warps, 2 stages): one
+// attention.mma_sync's default parameters (block_m 128, block_n 64, 8 warps,
+// 2 stages; default-template.mlir tests which template an op without a
+// schedule gets): one
 // kernel with its launch description, K/V streamed by cp.async, fragments
 // loaded by ldmatrix (transposed for V), the products on mma.sync.
 // CHECK-LABEL: func.func @causal_default
-// CHECK: mix.attention {{.*}} {causal, mix.kernel = @mix_kernels::@attention_0}
+// CHECK: mix.attention {{.*}} {causal, mix.kernel = @mix_kernels::@attention_0, schedule = #mix.schedule<attention.mma_sync, {}>}
 // CHECK: gpu.module @mix_kernels
 // CHECK: gpu.func @attention_0(%{{.*}}: memref<2x4x256x64xbf16, #gpu.address_space<global>>
 // CHECK-SAME: mix.launch = {arg_names = ["query", "key", "value", "result"], arg_roles = ["input", "input", "input", "output"], block = array<i64: 256, 1, 1>, grid = {{\[\[}}array<i64: 1, 0, 2, 128>], [array<i64: 1, 0, 0, 1>, array<i64: 1, 0, 1, 1>], []], op = "mix.attention", op_attrs = {causal = true, scale = 1.250000e-01 : f64, sink_tokens = 0 : i64, window_left = -1 : i64, window_right = -1 : i64}, schedule = #mix.schedule<attention.mma_sync, {}>, shared_bytes = 55296 : i64}
@@ -18,7 +20,7 @@
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
 // CHECK: vector.store
 func.func @causal_default(%q: tensor<2x4x256x64xbf16>, %k: tensor<2x4x256x64xbf16>, %v: tensor<2x4x256x64xbf16>) -> tensor<2x4x256x64xbf16> {
-  %o = mix.attention %q, %k, %v {causal} : (tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>) -> tensor<2x4x256x64xbf16>
+  %o = mix.attention %q, %k, %v {causal, schedule = #mix.schedule<attention.mma_sync, {}>} : (tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>) -> tensor<2x4x256x64xbf16>
   return %o : tensor<2x4x256x64xbf16>
 }
 

@@ -1,4 +1,5 @@
-// The PTX that the attention.mma_sync schedule promises, and a cubin that
+// The PTX that the attention.mma_sync schedule (its default parameters)
+// promises, and a cubin that
 // ptxas accepts for sm_90a with its launch manifest beside it.
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // PTX: .target sm_90a
@@ -45,6 +46,6 @@
 // BAD: bad.mlir:1:14: error: expected non-function type
 
 func.func @causal(%q: tensor<2x4x256x64xbf16>, %k: tensor<2x4x256x64xbf16>, %v: tensor<2x4x256x64xbf16>) -> tensor<2x4x256x64xbf16> {
-  %o = mix.attention %q, %k, %v {causal} : (tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>) -> tensor<2x4x256x64xbf16>
+  %o = mix.attention %q, %k, %v {causal, schedule = #mix.schedule<attention.mma_sync, {}>} : (tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>, tensor<2x4x256x64xbf16>) -> tensor<2x4x256x64xbf16>
   return %o : tensor<2x4x256x64xbf16>
 }

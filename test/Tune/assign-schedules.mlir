@@ -1,11 +1,13 @@
 // --mix-assign-schedules: the tuning database's fastest schedule for the op's
-// task, else the cost model's pick from the op's space, else the default.
-// The database here is the 36 measured schedules of one task of the
-// committed H100 data (their fastest: block_m 128, block_n 64, warps 4,
-// stages 2, 0.0429 ms).
+// task, else the cost model's pick from the op's spaces, else the default.
+// The database here is the 69 measured schedules of one task of the
+// committed H100 data, both templates (fastest: attention.wgmma block_m 64,
+// block_n 128, 1 warpgroup, 2 stages, 0.0383 ms; attention.mma_sync's
+// fastest: block_m 128, block_n 64, warps 4, stages 2, 0.0440 ms).
 
-// RUN: grep '"dataset_case":"attn-d64-L512-full/' %S/../../costmodel/data/h100/2026-12-04.jsonl > %t.db
+// RUN: grep -E '"dataset_case":"attn-(wgmma-)?d64-L512-full/' %S/../../costmodel/data/h100/2026-12-05.jsonl > %t.db
 // RUN: mixc-opt --mix-assign-schedules="db=%t.db" %s | FileCheck %s --check-prefix=DB
+// RUN: mixc-opt --mix-assign-schedules="db=%t.db chip=sm_80" %s | FileCheck %s --check-prefix=SM80
 // RUN: mixc-costmodel train %t.db -o %t.model.json --rounds 20 --threads 1 | FileCheck %s --check-prefix=TRAIN
 // RUN: mixc-opt --mix-assign-schedules="model=%t.model.json" %s | FileCheck %s --check-prefix=MODEL
 // RUN: mixc-opt --mix-assign-schedules %s | FileCheck %s --check-prefix=DEFAULT
@@ -18,30 +20,38 @@
 // RUN: %expect-exit 1 mixc-opt --mix-assign-schedules="model=%t.bad.json" %s 2>&1 | FileCheck %s --check-prefix=BADMODEL
 
 // DB-LABEL: func.func @measured
-// DB: mix.attention {{.*}}mix.schedule_source = "db", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 4}>
+// DB: mix.attention {{.*}}mix.schedule_source = "db", schedule = #mix.schedule<attention.wgmma, {block_m = 64, block_n = 128, consumer_warpgroups = 1, stages = 2, tma = 0, warp_specialize = 0}>
 // DB-LABEL: func.func @unmeasured
-// DB: mix.attention {{.*}}mix.schedule_source = "default", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 8}>
+// DB: mix.attention {{.*}}mix.schedule_source = "default", schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 0, warp_specialize = 0}>
 // DB-LABEL: func.func @scheduled
 // DB: mix.attention {{.*}}schedule = #mix.schedule<attention.mma_sync, {block_m = 64, block_n = 32, stages = 1, warps = 4}>
 // DB-NOT: schedule_source
 
-// TRAIN: rank (static features; 36 rows of 1 tasks, 20 rounds)
+// Without wgmma (sm_80): the database's fastest mma_sync schedule, and
+// attention.mma_sync's defaults.
+// SM80-LABEL: func.func @measured
+// SM80: mix.schedule_source = "db", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 4}>
+// SM80-LABEL: func.func @unmeasured
+// SM80: mix.schedule_source = "default", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 8}>
 
+// TRAIN: rank (static features; 69 rows of 1 tasks, 20 rounds)
+
+// The model ranks the schedules of both templates together.
 // MODEL-LABEL: func.func @measured
-// MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.mma_sync
+// MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.
 // MODEL-LABEL: func.func @unmeasured
-// MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.mma_sync
+// MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.
 
 // DEFAULT-LABEL: func.func @measured
-// DEFAULT: mix.schedule_source = "default", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 8}>
+// DEFAULT: mix.schedule_source = "default", schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 0, warp_specialize = 0}>
 
 // OVERWRITE-LABEL: func.func @scheduled
-// OVERWRITE: mix.schedule_source = "db", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 4}>
+// OVERWRITE: mix.schedule_source = "db", schedule = #mix.schedule<attention.wgmma, {block_m = 64, block_n = 128, consumer_warpgroups = 1, stages = 2, tma = 0, warp_specialize = 0}>
 
 // MANIFEST: "schedule": {
 // MANIFEST-NEXT: "params": {
-// MANIFEST-NEXT: "block_m": 128,
-// MANIFEST-NEXT: "block_n": 64,
+// MANIFEST-NEXT: "block_m": 64,
+// MANIFEST-NEXT: "block_n": 128,
 
 // MISSING: error: mix-assign-schedules: cannot read '{{.*}}.missing'
 // BADMODEL: error: mix-assign-schedules: {{.*}}bad.json: not a mixc cost model

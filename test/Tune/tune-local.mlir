@@ -1,10 +1,12 @@
 // mixc-tune --measure local: each candidate is compiled by mixc and run by
 // mixc-bench in a child process (a stand-in here, fake-bench.py, as this
 // machine has no GPU). A candidate that hangs is killed after --timeout and
-// one that crashes is recorded: each costs one trial, not the run.
+// one that crashes is recorded: each costs one trial, not the run. The
+// template is attention.mma_sync, whose block_n 32 and 64 the stand-in
+// turns into a hang and a crash.
 
 // RUN: rm -rf %t.db %t.kernels
-// RUN: mixc-tune %s --db %t.db --work %t.kernels --trials 12 --batch-size 6 --epsilon 0 \
+// RUN: mixc-tune %s --template attention.mma_sync --db %t.db --work %t.kernels --trials 12 --batch-size 6 --epsilon 0 \
 // RUN:   --timeout 2 --bench %S/fake-bench.py 2>&1 | FileCheck %s
 // RUN: %python %S/check-db.py %t.db 12
 // RUN: FileCheck %s --check-prefix=RECORDS < %t.db

@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <map>
+#include <tuple>
 
 using namespace mixc::costmodel;
 namespace cl = llvm::cl;
@@ -218,9 +219,12 @@ void writeReport(llvm::raw_ostream &os, llvm::ArrayRef<std::string> inputs,
   }
   os << ")";
   if (!data.devices.empty()) {
-    os << " measured on";
-    for (const auto &device : data.devices.keys())
-      os << " " << device;
+    os << " measured on ";
+    bool firstDevice = true;
+    for (const auto &device : data.devices.keys()) {
+      os << (firstDevice ? "" : " and ") << device;
+      firstDevice = false;
+    }
   }
   if (!data.firstDate.empty())
     os << ", " << data.firstDate
@@ -234,7 +238,8 @@ void writeReport(llvm::raw_ostream &os, llvm::ArrayRef<std::string> inputs,
   os << "\n## Method\n\n"
      << "Task-grouped " << foldCount
      << "-fold cross-validation: each task (one op at one shape) is held out "
-        "once, with every one of its schedules, and scored by a model "
+        "once, with every one of its schedules (of every template, ranked "
+        "among those measured on the same device), and scored by a model "
         "trained on the other folds' tasks only; folds are stratified by op. "
         "Learned models read the features known before compiling (schema `"
      << kFeatureSchemaVersion << "`"
@@ -278,7 +283,8 @@ void writeReport(llvm::raw_ostream &os, llvm::ArrayRef<std::string> inputs,
          << " | " << s.tasks << " | " << fixed(s.meanTau, 3) << " | "
          << fixed(s.meanTop1Slowdown, 3) << "x | "
          << fixed(s.maxTop1Slowdown, 3) << "x | " << fixed(100 * s.within10, 0)
-         << "% | " << fixed(s.meanApeak, 3) << " |\n";
+         << "% | " << fixed(s.meanApeak8, 3) << " | " << fixed(s.meanApeak, 3)
+         << " |\n";
     }
   if (!plotLink.empty())
     os << "\n![a-peak curves](" << plotLink << ")\n";
@@ -313,18 +319,19 @@ void writeReport(llvm::raw_ostream &os, llvm::ArrayRef<std::string> inputs,
     }
 
     os << "\n## Rank model, per held-out task\n\n"
-       << "| task | candidates | Kendall tau | top-1 | a-peak@32 |\n"
-       << "|---|---:|---:|---:|---:|\n";
+       << "| task | device | candidates | Kendall tau | top-1 | a-peak@32 |\n"
+       << "|---|---|---:|---:|---:|---:|\n";
     std::vector<const TaskScores *> sorted;
     for (const TaskScores &task : rank->tasks)
       sorted.push_back(&task);
     llvm::sort(sorted, [](const TaskScores *a, const TaskScores *b) {
-      return a->task < b->task;
+      return std::tie(a->task, a->device) < std::tie(b->task, b->device);
     });
     for (const TaskScores *task : sorted)
-      os << "| `" << task->task << "` | " << task->candidates << " | "
-         << fixed(task->kendallTau, 3) << " | " << fixed(task->top1Slowdown, 3)
-         << "x | " << fixed(task->apeak(), 3) << " |\n";
+      os << "| `" << task->task << "` | " << task->device << " | "
+         << task->candidates << " | " << fixed(task->kendallTau, 3) << " | "
+         << fixed(task->top1Slowdown, 3) << "x | " << fixed(task->apeak(), 3)
+         << " |\n";
   }
 }
 

@@ -80,15 +80,14 @@ void printLine(size_t index, llvm::StringRef location,
   llvm::outs() << "\n";
 }
 
-/// The template to use for `op`.
-const mix::ScheduleTemplateDecl *chooseTemplate(const OpShape &shape) {
+/// The template to use for `op` (the H100's default when it names none).
+const mix::ScheduleTemplateDecl *chooseTemplate(Operation *op,
+                                                const OpShape &shape) {
   if (!templateName.empty())
     return mix::lookupScheduleTemplate(templateName);
   if (shape.scheduleTemplate)
     return mix::lookupScheduleTemplate(*shape.scheduleTemplate);
-  std::vector<const mix::ScheduleTemplateDecl *> templates =
-      mix::getScheduleTemplatesForOp(shape.opName);
-  return templates.empty() ? nullptr : templates.front();
+  return mix::getDefaultScheduleTemplate(op, "sm_90a");
 }
 
 /// Prints the lines of one op; false after printing an error. `kernelName`
@@ -105,7 +104,7 @@ bool printOp(Operation *op, size_t index, llvm::StringRef kernelName) {
   auto shape = describeOp(op);
   if (!shape)
     return fail(llvm::toString(shape.takeError()));
-  const mix::ScheduleTemplateDecl *decl = chooseTemplate(*shape);
+  const mix::ScheduleTemplateDecl *decl = chooseTemplate(op, *shape);
   if (!decl)
     return fail("no kernel template '" +
                 (templateName.empty() ? shape->opName : templateName) + "'");

@@ -71,7 +71,9 @@ static LogicalResult emitPtx(Operation *op, llvm::raw_ostream &os) {
     return op->emitError("--emit-ptx needs a builtin.module");
   if (module.getOps<gpu::GPUModuleOp>().empty()) {
     PassManager pm(module.getContext());
-    pm.addPass(mixc::createConvertMixToGpu());
+    mixc::ConvertMixToGpuOptions convert;
+    convert.chip = ptxChip;
+    pm.addPass(mixc::createConvertMixToGpu(convert));
     if (failed(pm.run(module)))
       return failure();
     if (module.getOps<gpu::GPUModuleOp>().empty())

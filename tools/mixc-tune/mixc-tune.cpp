@@ -1108,9 +1108,8 @@ int main(int argc, char **argv) {
       decl = mix::lookupScheduleTemplate(templateName);
     else if (shape->scheduleTemplate)
       decl = mix::lookupScheduleTemplate(*shape->scheduleTemplate);
-    else if (auto templates = mix::getScheduleTemplatesForOp(shape->opName);
-             !templates.empty())
-      decl = templates.front();
+    else
+      decl = mix::getDefaultScheduleTemplate(op, "sm_90a");
     if (!decl || decl->opName != shape->opName)
       return fail("no kernel template '" +
                   (templateName.empty() ? shape->opName : templateName) +

@@ -104,9 +104,12 @@ int main(int argc, char **argv) {
     mixc::MixAssignSchedulesOptions assign;
     assign.dbPath = tuningDb;
     assign.modelPath = costModel;
+    assign.chip = target;
     pm.addPass(mixc::createMixAssignSchedules(assign));
   }
-  pm.addPass(mixc::createConvertMixToGpu());
+  mixc::ConvertMixToGpuOptions convert;
+  convert.chip = target;
+  pm.addPass(mixc::createConvertMixToGpu(convert));
   if (failed(pm.run(*module)))
     return 1;
   if (printKernels)

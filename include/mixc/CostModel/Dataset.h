@@ -82,14 +82,16 @@ llvm::Expected<Measurement> parseMeasurement(llvm::StringRef line,
 llvm::Expected<std::vector<Measurement>>
 loadMeasurements(llvm::StringRef path, bool *truncatedLast = nullptr);
 
-/// The candidates of one task.
+/// The candidates of one task measured on one device (times of different
+/// devices are not ranked against each other), of any template.
 struct Task {
-  std::string key, op, templateName;
+  std::string key, op, device;
   std::vector<size_t> rows; ///< indices into the measurement list
   double bestTimeMs = std::numeric_limits<double>::quiet_NaN();
 };
 
-/// The tasks of `data` in first-seen order, each with the rows that the
+/// The (task, device) groups of `data` in first-seen order, each with the
+/// rows that the
 /// model can learn from: passed candidates and failed ones (throughput 0).
 /// Rows NOT_MEASURED (or unchecked) are left out. Tasks with no passed
 /// candidate are left out (nothing to normalise by).

@@ -37,7 +37,7 @@ namespace mixc::costmodel {
 
 /// The metrics of one held-out task.
 struct TaskScores {
-  std::string task, op;
+  std::string task, op, device;
   size_t candidates = 0;
   double kendallTau = 0;
   double top1Slowdown = 0; ///< infinity when the top pick failed

@@ -39,8 +39,9 @@ def ConvertMixToGpu : Pass<"convert-mix-to-gpu", "::mlir::ModuleOp"> {
   let summary = "Build a GPU kernel for every mix op from its #mix.schedule";
   let description = [{
     For every mix op in the module, runs the kernel builder of its schedule's
-    template (the op's default template with default parameters when it has
-    no schedule) and puts the resulting `gpu.func` kernel into the
+    template (when it has no schedule: its default template for `chip`, with
+    default parameters; for attention that is attention.wgmma on sm_90a at
+    f16/bf16 head dims 64 and 128, else attention.mma_sync) and puts the resulting `gpu.func` kernel into the
     `gpu.module @mix_kernels` at the end of the module. Each kernel carries a
     `mix.launch` dictionary (block, grid as factors of argument sizes,
     dynamic shared memory, argument names and roles, the op and its
@@ -55,6 +56,11 @@ def ConvertMixToGpu : Pass<"convert-mix-to-gpu", "::mlir::ModuleOp"> {
     A template without a kernel builder, or an op feature a builder does not
     lower yet, is an error at the op.
   }];
+  let options = [
+    Option<"chip", "chip", "std::string", "\"sm_90a\"",
+           "NVVM chip the kernels are for: attention.wgmma needs sm_90a "
+           "(ops without a schedule get attention.mma_sync elsewhere)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
@@ -70,12 +76,14 @@ def MixAssignSchedules : Pass<"mix-assign-schedules", "::mlir::ModuleOp"> {
     order:
 
     1. the fastest schedule that passed in the tuning database `db` (the
-       JSON lines of `mixc-tune --db`) for the op's task: the same op, sizes,
-       element types and mask, whatever the function or location;
+       JSON lines of `mixc-tune --db`) for the op's task, among templates
+       that `chip` runs: the same op, sizes, element types and mask,
+       whatever the function or location;
     2. else the cost model's (`model`, `mixc-costmodel train`) top pick among
-       the legal schedules of the op's default template (its Presburger
-       space; up to 4096 points, uniformly sampled beyond that);
-    3. else the template default.
+       the legal schedules of the op's templates that `chip` runs (their
+       Presburger spaces; up to 4096 points each, uniformly sampled beyond
+       that);
+    3. else the default template for `chip` with its default parameters.
 
     The op gets `mix.schedule_source = "db" | "model" | "default"` so the
     choice can be traced. An unreadable database or model is an error.
@@ -91,6 +99,9 @@ def MixAssignSchedules : Pass<"mix-assign-schedules", "::mlir::ModuleOp"> {
            "Cost model (JSON, mixc-costmodel train) to rank schedules with">,
     Option<"overwrite", "overwrite", "bool", "false",
            "Replace the schedules that ops already have">,
+    Option<"chip", "chip", "std::string", "\"sm_90a\"",
+           "NVVM chip: picks the default template (attention.wgmma needs "
+           "sm_90a)">,
   ];
 }
 

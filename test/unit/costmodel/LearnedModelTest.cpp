@@ -154,6 +154,31 @@ TEST(Evaluation, TopOneAndAPeak) {
   EXPECT_DOUBLE_EQ(perfect.kendallTau, 1.0);
 }
 
+TEST(Evaluation, DevicesAreRankedApartAndHeldOutTogether) {
+  // One task measured on two devices: its times are not compared across
+  // devices (two groups, each normalised by its own best), and cross-
+  // validation holds both out in the same fold.
+  std::vector<Measurement> data;
+  for (auto [device, time] : {std::pair<const char *, double>{"H100", 2.0},
+                              {"H200", 1.0},
+                              {"H100", 4.0}}) {
+    Measurement m = cantFail(parseMeasurement(record("t", 16, time, 0), ""));
+    m.device = device;
+    data.push_back(m);
+  }
+  data.push_back(cantFail(parseMeasurement(record("u", 16, 1.0, 0), "")));
+  std::vector<Task> tasks = groupByTask(data);
+  ASSERT_EQ(tasks.size(), 3u);
+  EXPECT_EQ(tasks[0].device, "H100");
+  EXPECT_EQ(tasks[0].rows, (std::vector<size_t>{0, 2}));
+  EXPECT_DOUBLE_EQ(tasks[0].bestTimeMs, 2.0);
+  EXPECT_EQ(tasks[1].device, "H200");
+  EXPECT_DOUBLE_EQ(tasks[1].bestTimeMs, 1.0);
+  std::vector<unsigned> folds = assignFolds(tasks, 2, 7);
+  EXPECT_EQ(folds[0], folds[1]);
+  EXPECT_NE(folds[0], folds[2]);
+}
+
 TEST(Evaluation, FoldsAreStratifiedAndDeterministic) {
   std::vector<Task> tasks;
   for (int i = 0; i < 6; ++i)

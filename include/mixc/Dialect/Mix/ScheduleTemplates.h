@@ -49,13 +49,14 @@ struct ScheduleTemplateDecl {
 };
 
 /// Every declared template, in a fixed order (the first for an op is its
-/// default template).
+/// default template, unless mix::getDefaultScheduleTemplate in MixOps.h picks
+/// another by the op's shapes and the target chip).
 llvm::ArrayRef<ScheduleTemplateDecl> getScheduleTemplates();
 
 /// The template called `name`, or null.
 const ScheduleTemplateDecl *lookupScheduleTemplate(llvm::StringRef name);
 
-/// The templates that lower `opName` ("mix.attention"), default first.
+/// The templates that lower `opName` ("mix.attention"), in declared order.
 std::vector<const ScheduleTemplateDecl *>
 getScheduleTemplatesForOp(llvm::StringRef opName);
 
