@@ -669,10 +669,11 @@ bool mixc::mix::templateRunsOnChip(StringRef templateName, StringRef chip) {
 }
 
 /// Whether attention.wgmma lowers `op` at its default schedule and is the
-/// better default there: measured on the H100 at head dims 64 and 128,
-/// 1.25-1.75x attention.mma_sync's default from L 1024 to 16384
-/// (bench/results/2026-12-05-h100-wgmma-resident). Larger head dims would
-/// overflow shared memory at its default tiles.
+/// better default there: measured on the H100 at head dims 64 and 128, its
+/// default was 1.04-1.75x faster than attention.mma_sync's on all 22 tasks
+/// of costmodel/data/h100/2026-12-05.jsonl (L 512 to 8192) and 1.25-1.75x
+/// on the benchmarks (bench/results/2026-12-05-h100-wgmma-resident). Larger
+/// head dims would overflow shared memory at its default tiles.
 static bool prefersWgmma(AttentionOp op) {
   if (op.getBias() || op.getBlockMask() || op.getSinkTokens() != 0)
     return false;

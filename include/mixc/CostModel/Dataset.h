@@ -91,8 +91,8 @@ struct Task {
 };
 
 /// The (task, device) groups of `data` in first-seen order, each with the
-/// rows that the
-/// model can learn from: passed candidates and failed ones (throughput 0).
+/// rows that the model can learn from: passed candidates and failed ones
+/// (throughput 0).
 /// Rows NOT_MEASURED (or unchecked) are left out. Tasks with no passed
 /// candidate are left out (nothing to normalise by).
 std::vector<Task> groupByTask(llvm::ArrayRef<Measurement> data);

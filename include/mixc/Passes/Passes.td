@@ -41,7 +41,8 @@ def ConvertMixToGpu : Pass<"convert-mix-to-gpu", "::mlir::ModuleOp"> {
     For every mix op in the module, runs the kernel builder of its schedule's
     template (when it has no schedule: its default template for `chip`, with
     default parameters; for attention that is attention.wgmma on sm_90a at
-    f16/bf16 head dims 64 and 128, else attention.mma_sync) and puts the resulting `gpu.func` kernel into the
+    f16/bf16 head dims 64 and 128, else attention.mma_sync) and puts the
+    resulting `gpu.func` kernel into the
     `gpu.module @mix_kernels` at the end of the module. Each kernel carries a
     `mix.launch` dictionary (block, grid as factors of argument sizes,
     dynamic shared memory, argument names and roles, the op and its
