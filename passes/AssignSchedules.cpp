@@ -38,8 +38,9 @@ llvm::StringMap<const Measurement *>
 bestPerTask(llvm::ArrayRef<Measurement> records, StringRef chip) {
   llvm::StringMap<const Measurement *> best;
   for (const Measurement &m : records) {
-    if (!m.passed() || !mix::lookupScheduleTemplate(m.templateName) ||
-        !mix::templateRunsOnChip(m.templateName, chip))
+    const mix::ScheduleTemplateDecl *decl =
+        mix::lookupScheduleTemplate(m.templateName);
+    if (!m.passed() || !decl || !decl->runsOn(chip))
       continue;
     const Measurement *&slot = best[m.task];
     if (!slot || m.timeMs < slot->timeMs)
@@ -63,7 +64,7 @@ FailureOr<Pick> modelPick(const CostModel &model, const OpShape &shape,
   std::vector<std::vector<double>> rows;
   for (const mix::ScheduleTemplateDecl *decl :
        mix::getScheduleTemplatesForOp(shape.opName)) {
-    if (!mix::templateRunsOnChip(decl->name, chip))
+    if (!decl->runsOn(chip))
       continue;
     auto space = ScheduleSpace::get(shape, decl->name);
     if (!space) {
@@ -138,14 +139,13 @@ struct MixAssignSchedulesPass
             cast<mix::ScheduleAttr>(scheduleAttribute(context, decl, point)));
         op->setAttr("mix.schedule_source", StringAttr::get(context, source));
       };
-      const mix::ScheduleTemplateDecl *decl =
+      const mix::ScheduleTemplateDecl *defaultDecl =
           mix::getDefaultScheduleTemplate(op, chip);
-      if (!decl)
+      if (!defaultDecl)
         return; // no kernel for this op yet: nothing to choose
-      const mix::ScheduleTemplateDecl &defaultDecl = *decl;
       auto defaults = [&] {
         IntegerPoint point;
-        for (const mix::ScheduleParamDecl &param : defaultDecl.params)
+        for (const mix::ScheduleParamDecl &param : defaultDecl->params)
           point.push_back(param.defaultValue);
         return point;
       };
@@ -155,7 +155,7 @@ struct MixAssignSchedulesPass
         // The cost model cannot describe it (e.g. dynamic sizes): only the
         // default applies.
         llvm::consumeError(shape.takeError());
-        return assign(defaultDecl, defaults(), "default");
+        return assign(*defaultDecl, defaults(), "default");
       }
       auto it = best.find(taskKey(*shape));
       if (it != best.end()) {
@@ -170,7 +170,7 @@ struct MixAssignSchedulesPass
         if (FailureOr<Pick> pick = modelPick(*model, *shape, chip, op);
             succeeded(pick))
           return assign(*pick->decl, pick->point, "model");
-      assign(defaultDecl, defaults(), "default");
+      assign(*defaultDecl, defaults(), "default");
     });
   }
 };

@@ -9,6 +9,7 @@
 #include "KernelBuilders/KernelBuilder.h"
 
 #include "mixc/Dialect/Mix/MixOps.h"
+#include "mixc/Dialect/Mix/ScheduleTemplates.h"
 #include "mixc/Passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -34,10 +35,14 @@ FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
                                       gpu::GPUModuleOp module, StringRef name,
                                       StringRef chip) {
   StringRef templateName = schedule.getTemplateName();
-  if (!mix::templateRunsOnChip(templateName, chip))
-    return op->emitOpError() << "schedule template '" << templateName
-                             << "' needs sm_90a (wgmma.mma_async), not chip '"
-                             << chip << "': use attention.mma_sync";
+  if (const mix::ScheduleTemplateDecl *decl =
+          mix::lookupScheduleTemplate(templateName);
+      decl && !decl->runsOn(chip))
+    return op->emitOpError()
+           << "schedule template '" << templateName << "' runs only on "
+           << decl->requiredChip << ", not chip '" << chip
+           << "'; templates for this op: "
+           << mix::templateNamesForOp(op->getName().getStringRef());
   if (templateName == "attention.mma_sync")
     return kernels::buildAttentionMmaSyncKernel(cast<mix::AttentionOp>(op),
                                                 schedule, module, name);

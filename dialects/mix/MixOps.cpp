@@ -662,12 +662,6 @@ LogicalResult PermuteOp::verify() {
 // Default kernel templates
 //===----------------------------------------------------------------------===//
 
-bool mixc::mix::chipHasWgmma(StringRef chip) { return chip == "sm_90a"; }
-
-bool mixc::mix::templateRunsOnChip(StringRef templateName, StringRef chip) {
-  return templateName != "attention.wgmma" || chipHasWgmma(chip);
-}
-
 /// Whether attention.wgmma lowers `op` at its default schedule and is the
 /// better default there: measured on the H100 at head dims 64 and 128, its
 /// default was 1.04-1.75x faster than attention.mma_sync's on all 22 tasks
@@ -692,9 +686,10 @@ static bool prefersWgmma(AttentionOp op) {
 
 const ScheduleTemplateDecl *
 mixc::mix::getDefaultScheduleTemplate(Operation *op, StringRef chip) {
+  const ScheduleTemplateDecl *wgmma = lookupScheduleTemplate("attention.wgmma");
   if (auto attention = dyn_cast<AttentionOp>(op);
-      attention && chipHasWgmma(chip) && prefersWgmma(attention))
-    return lookupScheduleTemplate("attention.wgmma");
+      attention && wgmma->runsOn(chip) && prefersWgmma(attention))
+    return wgmma;
   std::vector<const ScheduleTemplateDecl *> templates =
       getScheduleTemplatesForOp(op->getName().getStringRef());
   return templates.empty() ? nullptr : templates.front();

@@ -82,7 +82,8 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
         {"warp_specialize",
          "1: a producer warpgroup issues the loads while consumers compute",
          {0},
-         0}}},
+         0}},
+       /*requiredChip=*/"sm_90a"},
       {"linear_attention.chunked",
        "mix.linear_attention",
        "chunked linear attention: quadratic within a chunk on tensor cores, "

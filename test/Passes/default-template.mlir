@@ -13,7 +13,7 @@
 // HOPPER: gpu.func @attention_3({{.*}}schedule = #mix.schedule<attention.mma_sync, {}>
 // SM80: gpu.func @attention_0({{.*}}schedule = #mix.schedule<attention.mma_sync, {}>
 // SM80: gpu.func @attention_1({{.*}}schedule = #mix.schedule<attention.mma_sync, {}>
-// NOWGMMA: error: 'mix.attention' op schedule template 'attention.wgmma' needs sm_90a (wgmma.mma_async), not chip 'sm_80': use attention.mma_sync
+// NOWGMMA: default-template.mlir.tmp.wgmma.mlir:{{[0-9]+}}:8: error: 'mix.attention' op schedule template 'attention.wgmma' runs only on sm_90a, not chip 'sm_80'; templates for this op: attention.mma_sync, attention.wgmma
 
 func.func @hd128_bf16(%q: tensor<1x4x300x128xbf16>, %k: tensor<1x2x300x128xbf16>, %v: tensor<1x2x300x128xbf16>) -> tensor<1x4x300x128xbf16> {
   %o = mix.attention %q, %k, %v {causal} : (tensor<1x4x300x128xbf16>, tensor<1x2x300x128xbf16>, tensor<1x2x300x128xbf16>) -> tensor<1x4x300x128xbf16>

@@ -87,7 +87,7 @@ const mix::ScheduleTemplateDecl *chooseTemplate(Operation *op,
     return mix::lookupScheduleTemplate(templateName);
   if (shape.scheduleTemplate)
     return mix::lookupScheduleTemplate(*shape.scheduleTemplate);
-  return mix::getDefaultScheduleTemplate(op, "sm_90a");
+  return mix::getDefaultScheduleTemplate(op, mix::kDefaultChip);
 }
 
 /// Prints the lines of one op; false after printing an error. `kernelName`

@@ -1109,7 +1109,7 @@ int main(int argc, char **argv) {
     else if (shape->scheduleTemplate)
       decl = mix::lookupScheduleTemplate(*shape->scheduleTemplate);
     else
-      decl = mix::getDefaultScheduleTemplate(op, "sm_90a");
+      decl = mix::getDefaultScheduleTemplate(op, mix::kDefaultChip);
     if (!decl || decl->opName != shape->opName)
       return fail("no kernel template '" +
                   (templateName.empty() ? shape->opName : templateName) +

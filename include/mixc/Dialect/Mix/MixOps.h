@@ -23,16 +23,8 @@ mlir::LogicalResult verifyScheduleForOp(mlir::Operation *op);
 
 struct ScheduleTemplateDecl;
 
-/// Whether `chip` runs Hopper's wgmma.mma_async: sm_90a (not the portable
-/// sm_90, nor later architectures).
-bool chipHasWgmma(llvm::StringRef chip);
-
-/// Whether kernels of the template `templateName` run on `chip`
-/// (attention.wgmma only on sm_90a; the others on sm_80 and later).
-bool templateRunsOnChip(llvm::StringRef templateName, llvm::StringRef chip);
-
 /// The kernel template that lowers `op` when it has no #mix.schedule, on
-/// `chip`: for mix.attention, attention.wgmma where the chip has wgmma and
+/// `chip`: for mix.attention, attention.wgmma where the chip runs it and
 /// the op is what it was measured fastest on (f16 or bf16, head and value
 /// dims 64 or 128, no bias, block mask or sink tokens; its default tiles
 /// fit there); else the op's first template (attention.mma_sync). Null for

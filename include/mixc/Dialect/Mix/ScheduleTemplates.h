@@ -44,9 +44,20 @@ struct ScheduleTemplateDecl {
   llvm::StringRef opName;
   llvm::StringRef description;
   std::vector<ScheduleParamDecl> params;
+  /// The one NVVM chip its kernels run on ("sm_90a" for wgmma), or empty:
+  /// every chip the toolchain targets (sm_80 and later).
+  llvm::StringRef requiredChip = "";
 
   const ScheduleParamDecl *findParam(llvm::StringRef paramName) const;
+  /// Whether its kernels run on `chip`.
+  bool runsOn(llvm::StringRef chip) const {
+    return requiredChip.empty() || requiredChip == chip;
+  }
 };
+
+/// The chip the tools that do not take one (mixc-space, mixc-tune) choose
+/// default templates for: the H100's.
+constexpr llvm::StringLiteral kDefaultChip = "sm_90a";
 
 /// Every declared template, in a fixed order (the first for an op is its
 /// default template, unless mix::getDefaultScheduleTemplate in MixOps.h picks
