@@ -423,7 +423,7 @@ llvm::Error fillSsdChunked(Features &f, const SsdShape &op,
 /// Monarch.cpp builds and launches it: clusters of `cluster` blocks, each
 /// cluster looping over up to `tiles` token tiles of block_tokens rows (the
 /// last zero-padded), its blocks splitting the factor blocks (streamed per
-/// tile, or loaded once with resident_factors).
+/// tile, or loaded once per block when resident_factors keeps them).
 llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
                              const mix::ScheduleTemplateDecl &decl,
                              llvm::ArrayRef<int64_t> params,
@@ -432,7 +432,7 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   int64_t warps = *paramValue(decl, params, "warps");
   int64_t cluster = *paramValue(decl, params, "cluster");
   int64_t tiles = *paramValue(decl, params, "tiles");
-  bool resident = *paramValue(decl, params, "resident_factors") != 0;
+  int64_t resident = *paramValue(decl, params, "resident_factors");
   std::optional<int64_t> shared = monarchFusedSharedBytes(
       op, tokens, warps, *paramValue(decl, params, "stages"), cluster,
       resident);
@@ -452,16 +452,20 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   // token tiles per leading row in all.
   double tokenTiles = ceilDiv(known(op.tokens), double(tokens)) *
                       (known(op.rows) / known(op.tokens));
-  double factorElements = double(op.firstBlocks) * op.firstOut * op.firstIn +
-                          double(op.secondBlocks) * op.secondOut * op.secondIn;
+  double firstElements = double(op.firstBlocks) * op.firstOut * op.firstIn;
+  double secondElements = double(op.secondBlocks) * op.secondOut * op.secondIn;
+  double factorElements = firstElements + secondElements;
   f.tiles_visited = tokenTiles * double(op.firstBlocks + op.secondBlocks);
   f.executed_flops = 2 * tokenTiles * double(tokens) * factorElements;
   f.flop_efficiency = f.useful_flops / f.executed_flops;
-  // x and y once; both factors once per token tile (from L2), or, resident,
-  // once per cluster.
-  double factorLoads = resident ? clusters : tokenTiles;
+  // x and y once; each factor once per token tile (from L2), or, resident
+  // (the second with resident_factors 1 or 2, the first with 1), once per
+  // cluster.
+  double firstLoads = resident == 1 ? clusters : tokenTiles;
+  double secondLoads = resident != 0 ? clusters : tokenTiles;
   f.tiled_bytes = f.batch * f.head_dim * op.elementBytes +
-                  factorLoads * factorElements * op.factorElementBytes +
+                  (firstLoads * firstElements + secondLoads * secondElements) *
+                      op.factorElementBytes +
                   f.batch * f.value_dim * op.outputElementBytes;
   f.arithmetic_intensity = f.executed_flops / f.tiled_bytes;
   return llvm::Error::success();

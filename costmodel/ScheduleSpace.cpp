@@ -301,7 +301,7 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
   std::optional<int64_t> sharedBytes = monarchFusedSharedBytes(
       op, rules.caseValue("block_tokens"), rules.caseValue("warps"),
       rules.caseValue("stages"), rules.caseValue("cluster"),
-      rules.caseValue("resident_factors") != 0);
+      rules.caseValue("resident_factors"));
   if (!sharedBytes ||
       *sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
     rules.addFalse();
@@ -456,7 +456,7 @@ std::string ScheduleSpace::format(llvm::ArrayRef<int64_t> point) const {
 
 std::optional<int64_t> mixc::costmodel::monarchFusedSharedBytes(
     const MonarchShape &op, int64_t tokens, int64_t warps, int64_t stages,
-    int64_t cluster, bool residentFactors) {
+    int64_t cluster, int64_t residentFactors) {
   std::optional<kernels::MonarchLayout> layout = kernels::planMonarchLayout(
       op.firstBlocks, op.firstOut, op.firstIn, op.secondBlocks, op.secondOut,
       op.secondIn, tokens, warps, stages, cluster, residentFactors,

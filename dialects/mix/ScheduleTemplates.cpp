@@ -123,7 +123,7 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          {16, 32, 64, 128, 256},
          32},
         {"warps", "warps per thread block", {4, 8}, 8},
-        stages({1, 2, 3}, 2),
+        stages({1, 2, 3, 4}, 2),
         {"cluster",
          "thread blocks of a cluster that take the same tokens, split the "
          "blocks of both factors and exchange u through distributed shared "
@@ -136,10 +136,12 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          {1, 2, 4, 8, 16, 32, 64},
          4},
         {"resident_factors",
-         "1: each thread block loads its factor blocks into shared memory "
-         "once and keeps them over its tiles (only x streams; pair with "
-         "many tiles); 0: they stream with x, every tile",
-         {0, 1},
+         "factor blocks each thread block loads into shared memory once and "
+         "keeps over its tiles (pair with several tiles): 1 both factors' "
+         "(only x streams), 2 the second factor's; with either, stage 2 "
+         "stores y straight from registers. 0: both stream with x, every "
+         "tile",
+         {0, 1, 2},
          0}}},
       {"permute.gather",
        "mix.permute",

@@ -104,14 +104,16 @@ std::optional<MonarchLayout>
 mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
                                  int64_t s, int64_t r, int64_t tokens,
                                  int64_t warps, int64_t stages, int64_t cluster,
-                                 bool residentFactors, int64_t resultBytes) {
-  if (cluster <= 0 || k % cluster || l % cluster)
+                                 int64_t residentFactors, int64_t resultBytes) {
+  if (cluster <= 0 || k % cluster || l % cluster || residentFactors < 0 ||
+      residentFactors > 2)
     return std::nullopt;
   constexpr int64_t bytes = 2;
   MonarchLayout m;
   m.kLocal = k / cluster;
   m.lLocal = l / cluster;
-  m.residentFactors = residentFactors;
+  m.residentFirst = residentFactors == 1;
+  m.residentSecond = residentFactors != 0;
 
   // u: one [r][T] region per local lb, 16 bytes apart.
   m.regionPitch = r * tokens + kRowPad;
@@ -122,44 +124,53 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   auto secondFactorBytes = [&](int64_t blocks) {
     return blocks * s * (r + kRowPad) * bytes;
   };
-  m.secondFactorOffset = residentFactors ? firstFactorBytes(m.kLocal) : 0;
-  m.factorBytes =
-      residentFactors ? m.secondFactorOffset + secondFactorBytes(m.lLocal) : 0;
+  m.secondFactorOffset = m.residentFirst ? firstFactorBytes(m.kLocal) : 0;
+  m.factorBytes = m.secondFactorOffset +
+                  (m.residentSecond ? secondFactorBytes(m.lLocal) : 0);
   auto xBytes = [&](int64_t blocks) {
     return tokens * (blocks * p + kRowPad) * bytes;
   };
   auto firstSlotBytes = [&](int64_t blocks) {
-    return residentFactors ? xBytes(blocks)
+    return m.residentFirst ? xBytes(blocks)
                            : firstFactorBytes(blocks) + xBytes(blocks);
   };
   auto secondSlotBytes = [&](int64_t blocks) {
-    return residentFactors ? 0 : secondFactorBytes(blocks);
+    return m.residentSecond ? 0 : secondFactorBytes(blocks);
   };
   auto stagingBytesFor = [&](int64_t group) {
     return tokens * chooseStagingPitch(s * group, group, resultBytes) *
            resultBytes;
   };
-  // y leaves in groups of consecutive lb that divide the local count: up to
-  // 8 (16 bytes of 2-byte values), fewer when the staging buffer would not
-  // leave room for the ring's smallest slots.
   int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
                       alignUp(m.factorBytes) - 3 * kSharedAlignment;
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
+  int64_t maxWidth = 16 / resultBytes;
   m.group = 1;
-  for (int64_t g : divisors(m.lLocal))
-    if (g <= 8 &&
-        (g == 1 || stagingBytesFor(g) + stages * minSlot <= available))
-      m.group = g;
+  if (m.residentSecond) {
+    // Direct stores: a warp task holds one [16 x 16] (token, si) tile of
+    // `group` consecutive lb, which y keeps contiguous: up to 16 bytes.
+    for (int64_t g : divisors(m.lLocal))
+      if (g <= maxWidth)
+        m.group = g;
+    m.stagingPitch = 0;
+    m.stagingBytes = 0;
+  } else {
+    // y leaves in groups of consecutive lb that divide the local count: up
+    // to 8 (16 bytes of 2-byte values), fewer when the staging buffer would
+    // not leave room for the ring's smallest slots.
+    for (int64_t g : divisors(m.lLocal))
+      if (g <= 8 &&
+          (g == 1 || stagingBytesFor(g) + stages * minSlot <= available))
+        m.group = g;
+    m.stagingPitch = chooseStagingPitch(s * m.group, m.group, resultBytes);
+    m.stagingBytes = stagingBytesFor(m.group);
+  }
   // The store width divides the group and l, so that stores are aligned.
-  m.storeWidth = 16 / resultBytes;
+  m.storeWidth = maxWidth;
   while (m.group % m.storeWidth || l % m.storeWidth)
     m.storeWidth /= 2;
-  m.stagingPitch = chooseStagingPitch(s * m.group, m.group, resultBytes);
-  m.stagingBytes = stagingBytesFor(m.group);
 
-  // The ring gets what u, the factors and the staging buffer leave. Stage 2
-  // reads resident factors without steps in between: its blocks per step
-  // only pace the staging buffer.
+  // The ring gets what u, the factors and the staging buffer leave.
   int64_t perSlot = (available - m.stagingBytes) / stages;
   int64_t maxFirst = 1, maxSecond = 1;
   for (int64_t g : divisors(m.kLocal))
@@ -169,11 +180,24 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
     if (secondSlotBytes(g) <= perSlot)
       maxSecond = g;
   m.first = chooseTiling(m.kLocal, q, tokens, p, warps, maxFirst);
-  m.second = chooseTiling(m.group, tokens, s, r, warps, maxSecond);
-  m.second.steps = m.lLocal / m.second.blocksPerStep;
+  if (m.residentSecond) {
+    // One compute step over all lb groups; each task is [16 x 16] of
+    // `group` lb (2 group accumulator tiles).
+    MonarchTiling &t = m.second;
+    t.blocksPerStep = m.lLocal / m.group;
+    t.mGroups = tokens / 16;
+    t.nGroups = s / 16;
+    t.tasksPerStep = t.blocksPerStep * t.mGroups * t.nGroups;
+    t.tasksPerWarp = (t.tasksPerStep + warps - 1) / warps;
+    t.steps = 1;
+    t.kSteps = r / 16;
+  } else {
+    m.second = chooseTiling(m.group, tokens, s, r, warps, maxSecond);
+    m.second.steps = m.lLocal / m.second.blocksPerStep;
+  }
 
   // [u | factors | ring | staging], each at a 128-byte aligned offset.
-  m.xInSlot = residentFactors ? 0 : firstFactorBytes(m.first.blocksPerStep);
+  m.xInSlot = m.residentFirst ? 0 : firstFactorBytes(m.first.blocksPerStep);
   m.slotBytes = alignUp(std::max(firstSlotBytes(m.first.blocksPerStep),
                                  secondSlotBytes(m.second.blocksPerStep)));
   m.uOffset = 0;

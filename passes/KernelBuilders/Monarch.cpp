@@ -41,19 +41,24 @@
 // runs on from one tile's last step into the next tile's first, so the
 // pipeline fills once per block rather than once per tile.
 //
-// With `resident_factors`, a block loads its k/C + l/C factor blocks into
-// shared memory once and keeps them over its tiles: the ring then carries
-// stage 1's x columns alone (its steps run on into the next tile's while
-// stage 2 computes), and factor bytes no longer cost L2 traffic per tile.
-// At n = 4096 with a cluster of 8 they take 144 KiB, which leaves room for
-// 32 tokens; many tiles per block amortize the load.
+// With `resident_factors` = 1, a block loads its k/C + l/C factor blocks
+// into shared memory once and keeps them over its tiles: the ring then
+// carries stage 1's x columns alone (its steps run on into the next tile's
+// while stage 2 computes), and factor bytes no longer cost L2 traffic per
+// tile. With 2, only the second factor's l/C blocks stay (64 KiB at
+// n = 4096 with a cluster of 8, where a u of 64 tokens still fits) and the
+// first streams with x. Either way stage 2 has no ring steps and no staging
+// buffer: a warp task computes a [16 x 16] (token, si) tile for `group`
+// consecutive lb at once, so each lane holds, for each of its (t, si), the
+// group's lb values that y keeps contiguous, and stores them straight from
+// its accumulators (16 bytes at a group of 8 2-byte values).
 //
 // Each step's products are cut into warp tasks of up to 8 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
 //
 // Shared memory: one dynamic block, [u regions | resident factors | ring
-// slots | staging].
+// slots | staging (streamed second factor only)].
 //
 //===----------------------------------------------------------------------===//
 
@@ -121,13 +126,14 @@ private:
   /// from block `block0` on, into rows padded by kRowPad at byte `offset`.
   void copyFactorBlocks(Value offset, Value factor, Value block0,
                         int64_t blocks);
-  /// With resident factors: cp.async of this block's factor blocks, once
-  /// (committed with the ring's first step).
+  /// With resident factors: cp.async of this block's resident factor
+  /// blocks, once (committed with the ring's first step).
   void loadResidentFactors();
-  /// The factor blocks stage 1 (stage 2) step `localStep`, ring step
-  /// `step`, reads: its ring slot, or its part of the resident factors.
+  /// The factor blocks stage 1 step `localStep`, ring step `step`, reads:
+  /// its ring slot, or its part of the resident factors.
   Value firstFactors(Value step, Value localStep);
-  Value secondFactors(Value step, Value localStep);
+  /// The streamed second-factor blocks of stage-2 ring step `step`.
+  Value secondFactors(Value step);
   /// cp.async of a [rows x cols] tile, 16 bytes a copy spread over the
   /// threads; `source(row, col)` gives the source indices and whether the
   /// row exists (else the chunk is zero-filled).
@@ -148,6 +154,10 @@ private:
   void secondStage(Value step, Value localStep);
   /// Writes the staging buffer of lb group `groupIndex` to y.
   void storeGroup(Value groupIndex);
+  /// Stage 2 from the resident second factor, in one step: each warp task
+  /// computes a [16 x 16] (token, si) tile of `group` consecutive lb and
+  /// stores y straight from its accumulators (y keeps those lb contiguous).
+  void secondStageDirect();
   /// [mTiles x 2 nPairs] accumulators of one warp task.
   SmallVector<Value> warpProduct(
       const StageTiling &tiling,
@@ -268,7 +278,7 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
                                          Value row0) {
   const StageTiling &t = p.first;
   Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
-  if (!p.residentFactors)
+  if (!p.residentFirst)
     copyFactorBlocks(slot, firstFactor, kb0, t.blocksPerStep);
   Value columns =
       sharedView(b, shared, e.add(slot, p.xInSlot),
@@ -308,7 +318,8 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
 }
 
 void MonarchKernelBuilder::loadResidentFactors() {
-  copyFactorBlocks(e.index(p.factorOffset), firstFactor, kbBase, p.kLocal);
+  if (p.residentFirst)
+    copyFactorBlocks(e.index(p.factorOffset), firstFactor, kbBase, p.kLocal);
   copyFactorBlocks(e.index(p.factorOffset + p.secondFactorOffset), secondFactor,
                    lbBase, p.lLocal);
 }
@@ -316,19 +327,16 @@ void MonarchKernelBuilder::loadResidentFactors() {
 Value MonarchKernelBuilder::firstFactors(Value step, Value localStep) {
   int64_t rows = p.first.blocksPerStep * p.q;
   Value base = slotBase(step);
-  if (p.residentFactors)
+  if (p.residentFirst)
     base = e.add(e.mul(localStep, rows * (p.p + kRowPad) * p.elementBytes()),
                  p.factorOffset);
   return sharedView(b, shared, base, {rows, p.p + kRowPad}, p.elementType);
 }
 
-Value MonarchKernelBuilder::secondFactors(Value step, Value localStep) {
-  int64_t rows = p.second.blocksPerStep * p.s;
-  Value base = slotBase(step);
-  if (p.residentFactors)
-    base = e.add(e.mul(localStep, rows * (p.r + kRowPad) * p.elementBytes()),
-                 p.factorOffset + p.secondFactorOffset);
-  return sharedView(b, shared, base, {rows, p.r + kRowPad}, p.elementType);
+Value MonarchKernelBuilder::secondFactors(Value step) {
+  return sharedView(b, shared, slotBase(step),
+                    {p.second.blocksPerStep * p.s, p.r + kRowPad},
+                    p.elementType);
 }
 
 Value MonarchKernelBuilder::issueStep(Value step) {
@@ -337,7 +345,7 @@ Value MonarchKernelBuilder::issueStep(Value step) {
   Value local = e.rem(step, p.ringStepsPerTile());
   Value slot = slotBase(step);
   auto exists = scf::IfOp::create(b, e.lt(tileIndex, tileCount), false);
-  if (p.residentFactors) {
+  if (p.residentSecond) {
     // Only stage 1 has ring steps.
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&exists.getThenRegion().front());
@@ -581,7 +589,7 @@ void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
 
 void MonarchKernelBuilder::secondStage(Value step, Value localStep) {
   const StageTiling &t = p.second;
-  Value factors = secondFactors(step, localStep);
+  Value factors = secondFactors(step);
   Value staging = sharedView(b, shared, e.index(p.stagingOffset),
                              {p.tokens * p.stagingPitch}, p.resultType);
   int64_t regionBytes = p.regionPitch * p.elementBytes();
@@ -623,6 +631,78 @@ void MonarchKernelBuilder::secondStage(Value step, Value localStep) {
       }
     }
   });
+}
+
+void MonarchKernelBuilder::secondStageDirect() {
+  const StageTiling &t = p.second;
+  int64_t regionBytes = p.regionPitch * p.elementBytes();
+  Value factors =
+      sharedView(b, shared, e.index(p.factorOffset + p.secondFactorOffset),
+                 {p.lLocal * p.s, p.r + kRowPad}, p.elementType);
+  // A loop over the warp's tasks (a block may have many: with small
+  // clusters every lb group has (T / 16) (s / 16) of them).
+  auto loop =
+      scf::ForOp::create(b, e.index(0), e.index(t.tasksPerWarp), e.index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value task = e.add(warp, e.mul(loop.getInductionVar(), p.warps));
+  if (t.tasksPerWarp * p.warps > t.tasksPerStep) {
+    auto inside =
+        scf::IfOp::create(b, e.lt(task, e.index(t.tasksPerStep)), false);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+  }
+  Value lb0 = e.mul(e.div(task, t.mGroups * t.nGroups), p.group);
+  Value token0 = e.mul(e.rem(e.div(task, t.nGroups), t.mGroups), 16);
+  Value si0 = e.mul(e.rem(task, t.nGroups), 16);
+  // acc[2 g + nt]: lb lb0 + g, columns si0 + 8 nt ..
+  SmallVector<Value> acc(2 * p.group, mma::zeroAcc(b));
+  for (int64_t kStep = 0; kStep < t.kSteps; ++kStep) {
+    for (int64_t g = 0; g < p.group; ++g) {
+      Value lbLocal = e.add(lb0, g);
+      Value region =
+          sharedView(b, shared, e.add(e.mul(lbLocal, regionBytes), p.uOffset),
+                     {p.r, p.tokens}, p.elementType);
+      Value a = loadU(region, token0, e.index(16 * kStep));
+      auto [left, right] =
+          mma::loadBPairNK(e, factors, lane, e.add(e.mul(lbLocal, p.s), si0),
+                           e.index(16 * kStep));
+      acc[2 * g] = mma::mma(b, a, left, acc[2 * g]);
+      acc[2 * g + 1] = mma::mma(b, a, right, acc[2 * g + 1]);
+    }
+  }
+  // Accumulator element (half, c) of tile nt is (token0 + group + 8 half,
+  // si0 + 8 nt + 2 quad + c); its `group` lb are consecutive in y.
+  VectorType storeType = VectorType::get({p.storeWidth}, p.resultType);
+  Value lbFirst = e.add(lbBase, lb0);
+  for (int64_t half = 0; half < 2; ++half) {
+    Value token = e.add(token0, e.add(group, 8 * half));
+    OpBuilder::InsertionGuard rowGuard(b);
+    auto inside =
+        scf::IfOp::create(b, e.lt(e.add(tileStart, token), length), false);
+    b.setInsertionPointToStart(&inside.getThenRegion().front());
+    for (int64_t nt = 0; nt < 2; ++nt) {
+      for (int64_t c = 0; c < 2; ++c) {
+        Value si = e.add(si0, e.add(e.mul(quad, 2), 8 * nt + c));
+        SmallVector<Value> values;
+        for (int64_t g = 0; g < p.group; ++g) {
+          Value value = vector::ExtractOp::create(b, acc[2 * g + nt],
+                                                  ArrayRef<int64_t>{half, c});
+          if (value.getType() != p.resultType)
+            value = arith::TruncFOp::create(b, p.resultType, value);
+          values.push_back(value);
+        }
+        for (int64_t first = 0; first < p.group; first += p.storeWidth) {
+          Value vector = vector::FromElementsOp::create(
+              b, storeType, ArrayRef<Value>(values).slice(first, p.storeWidth));
+          Value column = e.add(e.mul(si, p.l), e.add(lbFirst, first));
+          vector::StoreOp::create(
+              b, vector, y, ValueRange{e.add(rowBase, token), column},
+              /*nontemporal=*/false,
+              llvm::MaybeAlign(p.storeWidth * p.resultBytes()));
+        }
+      }
+    }
+  }
 }
 
 void MonarchKernelBuilder::storeGroup(Value groupIndex) {
@@ -690,7 +770,7 @@ void MonarchKernelBuilder::build() {
   // Prologue: resident factors, committed with the ring's first step; the
   // first stages - 1 steps, one group each (with one stage, every step
   // loads and waits for itself).
-  if (p.residentFactors)
+  if (p.residentFirst || p.residentSecond)
     loadResidentFactors();
   if (p.stages > 1) {
     anchor = issueStep(e.index(0));
@@ -722,15 +802,20 @@ void MonarchKernelBuilder::build() {
     firstStage(step, localStep);
   }
   // u is complete in every block of the cluster (in this block: without a
-  // cluster, stage 2's ring steps wait at a barrier; resident factors have
-  // none).
+  // cluster, stage 2's ring steps wait at a barrier; a resident second
+  // factor has none). With a resident second factor, that barrier also
+  // publishes its blocks: their copies were committed with the first ring
+  // step, which the last stage-1 step waited for.
   if (p.cluster > 1)
     clusterBarrier();
-  else if (p.residentFactors)
+  else if (p.residentSecond)
     gpu::BarrierOp::create(b);
 
-  // Stage 2.
-  {
+  // Stage 2: straight from registers with a resident second factor, else
+  // through ring steps and the staging buffer.
+  if (p.residentSecond) {
+    secondStageDirect();
+  } else {
     auto loop =
         scf::ForOp::create(b, e.index(0), e.index(p.second.steps), e.index(1));
     OpBuilder::InsertionGuard inner(b);
@@ -738,21 +823,7 @@ void MonarchKernelBuilder::build() {
     Value localStep = loop.getInductionVar();
     Value step = e.add(e.add(tileStep, p.first.steps), localStep);
     int64_t stepsPerGroup = p.group / p.second.blocksPerStep;
-    if (!p.residentFactors) {
-      beginStep(step);
-    } else {
-      // No ring step: wait here only for the previous group's stores to
-      // have read the staging buffer.
-      OpBuilder::InsertionGuard guard(b);
-      auto reuse = scf::IfOp::create(
-          b,
-          arith::AndIOp::create(
-              b, e.eq(e.rem(localStep, stepsPerGroup), e.index(0)),
-              e.gt(localStep, e.index(0))),
-          false);
-      b.setInsertionPointToStart(&reuse.getThenRegion().front());
-      gpu::BarrierOp::create(b);
-    }
+    beginStep(step);
     secondStage(step, localStep);
     Value next = e.add(localStep, 1);
     auto complete = scf::IfOp::create(
@@ -815,7 +886,7 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.stages = *schedule.getParam("stages");
   p.cluster = *schedule.getParam("cluster");
   p.tiles = *schedule.getParam("tiles");
-  bool residentFactors = *schedule.getParam("resident_factors") != 0;
+  int64_t residentFactors = *schedule.getParam("resident_factors");
   p.xRank = xType.getRank();
   p.elementType = elementType;
   p.resultType = resultType;
@@ -838,14 +909,13 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
            << p.sharedBytes + kStaticSharedBytes
            << " bytes of shared memory (u: " << p.uBytes << " for " << p.tokens
            << " tokens x " << p.lLocal * p.r << " entries per block"
-           << (p.residentFactors
+           << (p.factorBytes
                    ? ", resident factors: " + std::to_string(p.factorBytes)
                    : std::string())
            << "), more than a block may have (" << kMaxSharedBytesPerBlock
            << "); lower block_tokens or stages, or raise cluster"
-           << (p.residentFactors ? ", or stream the factors (resident_factors "
-                                   "= 0)"
-                                 : "");
+           << (p.factorBytes ? ", or stream the factors (resident_factors = 0)"
+                             : "");
 
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   SmallVector<Type> argTypes = {

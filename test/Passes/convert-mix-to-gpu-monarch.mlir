@@ -77,17 +77,18 @@ func.func @one_stage_no_cluster_nonsquare(%x: tensor<?x?x512xf16>, %f: tensor<8x
 
 // Resident factors (n = 4096, a cluster of 8, 32 tokens, 32 tiles): before
 // the tile loop each block copies its 8 + 8 factor blocks once, committed
-// with the ring's first step; the ring then carries x columns alone, and
-// stage 2 reads the resident second factor with no ring step (a block
-// barrier only before a staging buffer is reused). Grid: 8 blocks per
+// with the ring's first step; the ring then carries x columns alone. Stage 2
+// reads the resident second factor in one step, with no ring step and no
+// staging buffer: each warp task keeps the 8 lb of a [16 x 16] tile and
+// stores 16-byte vectors of y from its accumulators. Grid: 8 blocks per
 // ceil(rows / 1024).
 // CHECK-LABEL: func.func @resident_factors
 // CHECK: gpu.func @monarch_0
 // CHECK-SAME: grid = {{\[\[}}array<i64: 8, -1, -1, 1>, array<i64: 1, 0, 0, 1024>], [], []]
-// CHECK-SAME: shared_bytes = 227072 : i64}
+// CHECK-SAME: shared_bytes = 231040 : i64}
 // CHECK-SAME: nvvm.cluster_dim = array<i32: 8, 1, 1>
-// CHECK: nvgpu.device_async_copy {{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
-// CHECK: nvgpu.device_async_copy {{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy %arg1{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy %arg2{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
 // CHECK-NOT: scf.for
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<?x4096xbf16, #gpu.address_space<global>> to memref<32x
 // CHECK: nvgpu.device_async_create_group
@@ -101,8 +102,10 @@ func.func @one_stage_no_cluster_nonsquare(%x: tensor<?x?x512xf16>, %f: tensor<8x
 // CHECK: barrier.cluster.arrive.aligned
 // CHECK: scf.for
 // CHECK-NOT: nvgpu.device_async_wait
+// CHECK-NOT: gpu.barrier
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true}
 // CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-NOT: memref.store
 // CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4096xbf16, #gpu.address_space<global>>, vector<8xbf16>
 func.func @resident_factors(%x: tensor<?x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<?x4096xbf16> {
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 8, stages = 3, tiles = 32, resident_factors = 1}>} : (tensor<?x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<?x4096xbf16>
@@ -111,10 +114,39 @@ func.func @resident_factors(%x: tensor<?x4096xbf16>, %f: tensor<64x64x64xbf16>) 
 
 // -----
 
+// The second factor alone resident (resident_factors = 2; n = 4096, a
+// cluster of 8, 64 tokens): its 8 blocks are copied before the tile loop,
+// the first factor's stream through the ring with x (one block a step),
+// and stage 2 stores y from registers, as above. An f32 result makes tasks
+// of 4 lb: one 16-byte store per (token, si).
+// CHECK-LABEL: func.func @resident_second_factor
+// CHECK: gpu.func @monarch_0
+// CHECK-SAME: shared_bytes = 194688 : i64}
+// CHECK: nvgpu.device_async_copy %arg2{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
+// CHECK-NOT: scf.for
+// CHECK: nvgpu.device_async_copy %arg1{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<64x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_copy %arg0{{.*}} : memref<?x4096xbf16, #gpu.address_space<global>> to memref<64x72xbf16
+// CHECK: scf.for
+// CHECK: barrier.cluster.arrive.aligned
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_copy %arg1
+// CHECK: st.shared::cluster.v4.b32
+// CHECK: barrier.cluster.arrive.aligned
+// CHECK: scf.for
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4096xf32, #gpu.address_space<global>>, vector<4xf32>
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4096xf32, #gpu.address_space<global>>, vector<4xf32>
+func.func @resident_second_factor(%x: tensor<?x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<?x4096xf32> {
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2}>} : (tensor<?x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<?x4096xf32>
+  return %y : tensor<?x4096xf32>
+}
+
+// -----
+
 // Without a cluster, a block would keep both whole factors (160 KiB at
 // n = 1024) beside u: refused, naming the factors' share.
 func.func @resident_factors_too_large(%x: tensor<8x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<8x1024xbf16> {
-  // expected-error @+1 {{'mix.monarch' op schedule 'monarch.fused' needs 235024 bytes of shared memory (u: 66048 for 32 tokens x 1024 entries per block, resident factors: 163840), more than a block may have (232448); lower block_tokens or stages, or raise cluster, or stream the factors (resident_factors = 0)}}
+  // expected-error @+1 {{'mix.monarch' op schedule 'monarch.fused' needs 232464 bytes of shared memory (u: 66048 for 32 tokens x 1024 entries per block, resident factors: 163840), more than a block may have (232448); lower block_tokens or stages, or raise cluster, or stream the factors (resident_factors = 0)}}
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 1, stages = 1, resident_factors = 1}>} : (tensor<8x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<8x1024xbf16>
   return %y : tensor<8x1024xbf16>
 }

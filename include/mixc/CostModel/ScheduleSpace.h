@@ -124,17 +124,17 @@ private:
 };
 
 /// The dynamic shared memory (bytes) that monarch.fused's builder plans for
-/// `op` at this schedule (`residentFactors`: resident_factors = 1), or
-/// std::nullopt when `cluster` does not divide both block counts. The builder
-/// chooses its staging group and ring slots by a search over divisors and
-/// tilings (Monarch.cpp, chooseTiling and chooseStagingPitch), restated here:
-/// the amount is not affine in block_tokens, so its space fixes block_tokens
-/// per piece.
+/// `op` at this schedule (`residentFactors`: the value of resident_factors),
+/// or std::nullopt when `cluster` does not divide both block counts. The
+/// builder chooses its staging group and ring slots by a search over divisors
+/// and tilings (planMonarchLayout in mixc/Passes/KernelLayouts.h, which this
+/// calls): the amount is not affine in block_tokens, so its space fixes
+/// block_tokens per piece.
 std::optional<int64_t> monarchFusedSharedBytes(const MonarchShape &op,
                                                int64_t blockTokens,
                                                int64_t warps, int64_t stages,
                                                int64_t cluster,
-                                               bool residentFactors);
+                                               int64_t residentFactors);
 
 /// The product of the declared choices of every parameter of `decl`
 /// (everything the #mix.schedule verifier accepts), lexicographic.

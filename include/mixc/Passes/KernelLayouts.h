@@ -64,28 +64,31 @@ struct MonarchTiling {
 /// monarch.fused's plan for factors [k, q, p] and [l, s, r], `tokens` rows
 /// per block, `warps`, `stages` and `cluster` blocks, 2-byte inputs and
 /// `resultBytes`-byte results: the tilings of both products and the layout
-/// [u | resident factors | ring | staging] of the shared block. With
-/// resident factors (`residentFactors`), the block's factor blocks are
-/// loaded once and kept, the ring carries stage 1's x columns alone, and
-/// stage 2 has no ring steps (second.steps still counts its compute steps);
-/// otherwise factorBytes is 0 and every ring slot holds factor blocks (and,
-/// in stage 1, x columns at xInSlot).
+/// [u | resident factors | ring | staging] of the shared block.
+/// `residentFactors` (the schedule's resident_factors) keeps factor blocks
+/// in shared memory over the block's tiles, loaded once: 1 both factors'
+/// (the ring then carries stage 1's x columns alone), 2 the second
+/// factor's; 0 none (factorBytes is 0, every ring slot holds factor blocks
+/// and, in stage 1, x columns at xInSlot). With the second factor resident,
+/// stage 2 has no ring steps and no staging buffer: its one compute step
+/// (`second`, whose "blocks" are the groups of `group` lb) keeps every lb
+/// of a group for its tile in registers and stores y from there.
 struct MonarchLayout {
   int64_t kLocal, lLocal; // factor blocks per thread block
   MonarchTiling first, second;
-  int64_t group;        // consecutive lb per staging buffer
+  int64_t group;        // consecutive lb per staging buffer or direct task
   int64_t storeWidth;   // y elements per global store
   int64_t stagingPitch; // elements per staging row (an odd number of words)
   int64_t regionPitch;  // elements per u region ([r][T] + pad)
   int64_t uBytes, slotBytes, xInSlot, stagingBytes;
-  bool residentFactors;
-  // Resident factors: the first factor's blocks, then the second's (at
-  // factorOffset + secondFactorOffset), rows padded by kRowPad.
+  bool residentFirst, residentSecond;
+  // Resident factors: the first factor's blocks (if resident), then the
+  // second's at factorOffset + secondFactorOffset, rows padded by kRowPad.
   int64_t factorBytes, secondFactorOffset;
   int64_t uOffset, factorOffset, ringOffset, stagingOffset, sharedBytes;
   /// Ring steps per token tile: stage 1's, and stage 2's when they load.
   int64_t ringStepsPerTile() const {
-    return residentFactors ? first.steps : first.steps + second.steps;
+    return residentSecond ? first.steps : first.steps + second.steps;
   }
 };
 
@@ -94,10 +97,12 @@ constexpr int64_t kMonarchMaxAccTiles = 16;
 
 /// The plan, or nullopt when `cluster` does not divide k and l. The layout
 /// may exceed kMaxSharedBytesPerBlock: the caller refuses it.
-std::optional<MonarchLayout>
-planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l, int64_t s,
-                  int64_t r, int64_t tokens, int64_t warps, int64_t stages,
-                  int64_t cluster, bool residentFactors, int64_t resultBytes);
+std::optional<MonarchLayout> planMonarchLayout(int64_t k, int64_t q, int64_t p,
+                                               int64_t l, int64_t s, int64_t r,
+                                               int64_t tokens, int64_t warps,
+                                               int64_t stages, int64_t cluster,
+                                               int64_t residentFactors,
+                                               int64_t resultBytes);
 
 } // namespace mixc::kernels
 

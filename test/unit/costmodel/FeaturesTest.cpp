@@ -403,6 +403,15 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
   EXPECT_EQ(residentFeatures->param_resident_factors, 1);
   EXPECT_EQ(residentFeatures->tiled_bytes, 2 * 819200.0 + 4 * 65536 * 2);
   EXPECT_GT(residentFeatures->shared_bytes, f.shared_bytes);
+
+  // The second factor alone resident: it once per cluster, the first once
+  // per token tile (32^3 elements each).
+  params[resident] = 2;
+  auto secondFeatures = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_TRUE(static_cast<bool>(secondFeatures))
+      << llvm::toString(secondFeatures.takeError());
+  EXPECT_EQ(secondFeatures->param_resident_factors, 2);
+  EXPECT_EQ(secondFeatures->tiled_bytes, 2 * 819200.0 + (16 + 4) * 32768 * 2);
 }
 
 TEST(FeaturesTest, Errors) {

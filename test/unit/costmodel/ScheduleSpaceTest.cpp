@@ -273,7 +273,7 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
         [&](const NamedPoint &point) {
           std::optional<int64_t> bytes = monarchFusedSharedBytes(
               op, point["block_tokens"], point["warps"], point["stages"],
-              point["cluster"], point["resident_factors"] != 0);
+              point["cluster"], point["resident_factors"]);
           return bytes && *bytes + 16 <= 227 * 1024;
         },
         nonEmpty, partial);
@@ -281,18 +281,24 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   EXPECT_EQ(nonEmpty, 4u);
   EXPECT_GE(partial, 3u);
   // The cluster must divide both block counts (8 and 16 here).
-  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, false));
-  EXPECT_TRUE(
-      monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, false));
+  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, 0));
+  EXPECT_TRUE(monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0));
   // Resident factors cost a block its share of both factors: at n = 4096
-  // with a cluster of 8, 16 blocks of 64 x (64 + 8) elements.
+  // with a cluster of 8, 16 blocks of 64 x (64 + 8) elements; the second
+  // factor alone, 8 of them, and no staging buffer.
+  MonarchShape n4096 = squareMonarch(64, 100);
   std::optional<int64_t> streamed =
-      monarchFusedSharedBytes(squareMonarch(64, 100), 32, 8, 3, 8, false);
+      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 0);
   std::optional<int64_t> resident =
-      monarchFusedSharedBytes(squareMonarch(64, 100), 32, 8, 3, 8, true);
-  ASSERT_TRUE(streamed && resident);
+      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 1);
+  std::optional<int64_t> second =
+      monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 2);
+  ASSERT_TRUE(streamed && resident && second);
   EXPECT_GE(*resident, 16 * 64 * 72 * 2);
   EXPECT_LE(*resident + 16, 227 * 1024);
+  EXPECT_GE(*second, 8 * 64 * 72 * 2 + 8 * (64 * 64 + 8) * 2);
+  EXPECT_LE(*second + 16, 227 * 1024);
+  EXPECT_FALSE(monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 3));
 }
 
 TEST(ScheduleSpaceTest, MonarchFusedRefusals) {
