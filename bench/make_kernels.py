@@ -232,6 +232,23 @@ def monarch_cases():
                                                       out="f32", schedule=sched("b16-c2-s2-t8-r1"))
     yield "check-n16384-rows50-b16-c8-s3", mlir([50, 16384], *square(128),
                                                 schedule=sched("b16-c8-s3"))
+    # The second factor resident (stage 2 stores y from registers): odd rows,
+    # 3-D and 4-D x, f16, f32 results, non-square factors, 1 to 8 blocks a
+    # cluster, 1 to 4 stages, several tiles.
+    yield "check-n4096-rows77-b64-c8-s3-t1-r2", mlir([77, 4096], *square(64),
+                                                     schedule=sched("b64-c8-s3-t1-r2"))
+    yield "check-n4096-rows1000-b64-c8-s4-t2-r2", mlir([1000, 4096], *square(64),
+                                                       schedule=sched("b64-c8-s4-t2-r2"))
+    yield "check-n1024-3d-b64-c2-s2-t2-r2", mlir([3, 250, 1024], *square(32),
+                                                 schedule=sched("b64-c2-s2-t2-r2"))
+    yield "check-n1024-f32-b32-c4-s3-t2-r2", mlir([200, 1024], *square(32), out="f32",
+                                                  schedule=sched("b32-c4-s3-t2-r2"))
+    yield "check-nonsquare-f16-b16-c1-s1-t2-r2", mlir([77, 512], (8, 32, 64), (16, 32, 16),
+                                                      dtype="f16", schedule=sched("b16-c1-s1-t2-r2"))
+    yield "check-nonsquare-f32-b32-c2-s3-t4-r2", mlir([1000, 512], (8, 32, 64), (16, 32, 16),
+                                                      out="f32", schedule=sched("b32-c2-s3-t4-r2"))
+    yield "check-n256-4d-b16-c4-t1-r2", mlir([2, 3, 77, 256], *square(16),
+                                             schedule=sched("b16-c4-t1-r2"))
     # ANCHORS.md: 16384 tokens, n = m^2, bf16; the default schedule, then
     # alternatives. n = 16384 needs a cluster of 4 or 8 (u is 32 KiB a token):
     # the default (32 tokens, cluster 2) asks for 621072 bytes of shared

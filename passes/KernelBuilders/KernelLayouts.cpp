@@ -205,6 +205,13 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   m.ringOffset = alignUp(m.factorOffset + m.factorBytes);
   m.stagingOffset = alignUp(m.ringOffset + stages * m.slotBytes);
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
+  // With a cluster, the 8-byte mbarrier that counts the bytes of u stored
+  // into the block.
+  m.barrierOffset = -1;
+  if (cluster > 1) {
+    m.barrierOffset = (m.sharedBytes + 7) / 8 * 8;
+    m.sharedBytes = m.barrierOffset + 8;
+  }
   return m;
 }
 

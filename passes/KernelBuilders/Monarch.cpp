@@ -29,13 +29,16 @@
 // With `cluster` = C > 1, the C thread blocks of a thread-block cluster take
 // the same tokens and split the blocks of both factors: block c computes k/C
 // stage-1 blocks and l/C stage-2 blocks, and each u entry is stored straight
-// into the shared memory of the block that owns its lb (mapa +
-// st.shared::cluster), with a cluster barrier before the first remote store
-// of a tile and one between the stages. u then costs each block only 1/C of
-// the memory, so a block holds C times more tokens and every factor byte
-// read from L2 serves C times more tokens. (At n = 4096 one token's u is
-// 8 KiB: without a cluster a block holds 16 tokens, and each token costs
-// 64 KiB of factor reads.)
+// into the shared memory of the block that owns its lb (mapa + st.async).
+// u then costs each block only 1/C of the memory, so a block holds C times
+// more tokens and every factor byte read from L2 serves C times more
+// tokens. (At n = 4096 one token's u is 8 KiB: without a cluster a block
+// holds 16 tokens, and each token costs 64 KiB of factor reads.) The stores
+// complete on an mbarrier of the receiving block, which counts the bytes
+// of its u (armed per tile by its thread 0); stage 2 waits on it. No fence
+// waits for the stores then, nor for y's global stores: a relaxed cluster
+// arrive after stage 2, and its wait before the next tile's first remote
+// store, only keep the blocks from overwriting a u still being read.
 //
 // A block (or cluster) loops over `tiles` consecutive token tiles; the ring
 // runs on from one tile's last step into the next tile's first, so the
@@ -58,7 +61,7 @@
 // and each task reuses its A and B fragments across as many MMAs as it can.
 //
 // Shared memory: one dynamic block, [u regions | resident factors | ring
-// slots | staging (streamed second factor only)].
+// slots | staging (streamed second factor only) | u mbarrier (cluster)].
 //
 //===----------------------------------------------------------------------===//
 
@@ -182,7 +185,19 @@ private:
   /// lane of a quad (words[v] holds tokens 2 tq, 2 tq + 1 of row v),
   /// transposed: lane tq gets the 4 words (8 tokens) of row tq.
   SmallVector<Value> transposeQuad(ArrayRef<Value> words);
+  /// The full cluster barrier (release, then acquire at cluster scope).
   void clusterBarrier();
+  /// The cluster barrier's two halves apart: a relaxed arrive (no memory
+  /// ordering) and the wait.
+  void clusterArriveRelaxed();
+  void clusterWait();
+  /// With a cluster: the mbarrier that counts the bytes of u the blocks
+  /// store into this one (st.async) — initialized once; armed per tile by
+  /// thread 0 with the tile's byte count; waited for, at phase parity
+  /// `parity`, before stage 2.
+  void initUBarrier();
+  void expectU();
+  void waitU(Value parity);
 
   const MonarchPlan &p;
   ImplicitLocOpBuilder &b;
@@ -190,6 +205,7 @@ private:
   Value xArg, firstFactor, secondFactor, yArg;
   Value x, y; // [rows, n] and [rows, l * s]
   Value shared, sharedAddress, tid, lane, warp, group, quad;
+  Value uBarrier; // i32 shared-window address of the u mbarrier (cluster)
   Value rank, length, batchRow, clusterIndex, tileCount, kbBase, lbBase;
   Value tileStart, rowBase; // of the tile being computed
   Value anchor;             // a committed group: an SSA anchor for the waits
@@ -466,24 +482,25 @@ void MonarchKernelBuilder::storeUChunk(Value j, Value t,
   Value index = e.add(
       e.add(e.mul(e.rem(lb, p.lLocal), p.regionPitch), e.mul(ri, p.tokens)),
       swizzle(ri, t));
-  // The owner's shared-memory window address from ours (mapa), then one
-  // 16-byte store: a quad of lanes writes 64 contiguous bytes, whole 32-byte
-  // sectors of the SM-to-SM network.
+  // The owner's shared-memory window addresses of the entry and of its u
+  // mbarrier (mapa), then one asynchronous 16-byte store that adds its bytes
+  // to that mbarrier's transaction count: a quad of lanes writes 64
+  // contiguous bytes, whole 32-byte sectors of the SM-to-SM network, and no
+  // fence waits for them.
   Type i32 = b.getI32Type();
   Value owner = arith::IndexCastOp::create(b, i32, e.div(lb, p.lLocal));
   Value address = arith::IndexCastOp::create(
       b, i32,
       e.add(sharedAddress, e.add(e.mul(index, p.elementBytes()), p.uOffset)));
-  SmallVector<Value> operands = {address, owner};
+  SmallVector<Value> operands = {address, owner, uBarrier};
   llvm::append_range(operands, words);
-  LLVM::InlineAsmOp::create(
-      b, TypeRange{}, operands,
-      "{\n.reg .b32 remote;\nmapa.shared::cluster.u32 remote, $0, $1;\n"
-      "st.shared::cluster.v4.b32 [remote], {$2, $3, $4, $5};\n}",
-      "r,r,r,r,r,r,~{memory}", /*has_side_effects=*/true,
-      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-      ArrayAttr());
+  inlinePtxVolatile(
+      b, Type(),
+      "{\n.reg .b32 remote, bar;\nmapa.shared::cluster.u32 remote, $0, $1;\n"
+      "mapa.shared::cluster.u32 bar, $2, $1;\n"
+      "st.async.shared::cluster.mbarrier::complete_tx::bytes.v4.b32 [remote], "
+      "{$3, $4, $5, $6}, [bar];\n}",
+      "r,r,r,r,r,r,r,~{memory}", operands);
 }
 
 SmallVector<Value> MonarchKernelBuilder::transposeQuad(ArrayRef<Value> words) {
@@ -520,6 +537,58 @@ void MonarchKernelBuilder::clusterBarrier() {
       LLVM::tailcallkind::TailCallKind::None,
       LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
       ArrayAttr());
+}
+
+void MonarchKernelBuilder::clusterArriveRelaxed() {
+  inlinePtxVolatile(b, Type(), "barrier.cluster.arrive.relaxed.aligned;",
+                    "~{memory}", ValueRange{});
+}
+
+void MonarchKernelBuilder::clusterWait() {
+  inlinePtxVolatile(b, Type(), "barrier.cluster.wait.aligned;", "~{memory}",
+                    ValueRange{});
+}
+
+/// Runs `body` in thread 0 of the block.
+static void inThreadZero(ImplicitLocOpBuilder &b, Emitter &e, Value tid,
+                         llvm::function_ref<void()> body) {
+  OpBuilder::InsertionGuard guard(b);
+  auto first = scf::IfOp::create(b, e.eq(tid, e.index(0)), false);
+  b.setInsertionPointToStart(&first.getThenRegion().front());
+  body();
+}
+
+void MonarchKernelBuilder::initUBarrier() {
+  uBarrier = arith::IndexCastOp::create(b, b.getI32Type(),
+                                        e.add(sharedAddress, p.barrierOffset));
+  // One arrival per phase (thread 0's, with the byte count); the fence
+  // makes the initialization visible to the cluster's st.async, which
+  // start after the cluster barrier that follows.
+  inThreadZero(b, e, tid, [&] {
+    inlinePtxVolatile(b, Type(),
+                      "mbarrier.init.shared::cta.b64 [$0], 1;\n"
+                      "fence.mbarrier_init.release.cluster;",
+                      "r,~{memory}", ValueRange{uBarrier});
+  });
+}
+
+void MonarchKernelBuilder::expectU() {
+  int64_t bytes = p.lLocal * p.r * p.tokens * p.elementBytes();
+  Value count = arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes));
+  inThreadZero(b, e, tid, [&] {
+    inlinePtxVolatile(b, Type(),
+                      "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
+                      "r,r,~{memory}", ValueRange{uBarrier, count});
+  });
+}
+
+void MonarchKernelBuilder::waitU(Value parity) {
+  Value parity32 = arith::IndexCastOp::create(b, b.getI32Type(), parity);
+  inlinePtxVolatile(b, Type(),
+                    "{\n.reg .pred done;\nwait:\n"
+                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                    "@!done bra wait;\n}",
+                    "r,r,~{memory}", ValueRange{uBarrier, parity32});
 }
 
 void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
@@ -765,6 +834,10 @@ void MonarchKernelBuilder::build() {
     // The shared-window address of the block, for mapa.
     sharedAddress =
         memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
+    initUBarrier();
+    // Every block of the cluster runs and has its mbarrier ready before any
+    // stores into it.
+    clusterBarrier();
   }
 
   // Prologue: resident factors, committed with the ring's first step; the
@@ -785,10 +858,19 @@ void MonarchKernelBuilder::build() {
   Value tileIndex = tileLoop.getInductionVar();
   std::tie(tileStart, rowBase) = tileOrigin(tileIndex);
   Value tileStep = e.mul(tileIndex, p.ringStepsPerTile());
-  // Every block of the cluster runs, and has read the u of the previous
-  // tile, before any block stores into another's shared memory.
+  // With a cluster: every block has read the u of the previous tile (its
+  // relaxed arrive after stage 2) before any block stores into another's u;
+  // thread 0 then arms the mbarrier with this tile's bytes. The remote
+  // stores of a faster block may come first: the phase cannot complete
+  // before thread 0's arrival.
+  if (p.cluster > 1) {
+    OpBuilder::InsertionGuard inner(b);
+    auto later = scf::IfOp::create(b, e.gt(tileIndex, e.index(0)), false);
+    b.setInsertionPointToStart(&later.getThenRegion().front());
+    clusterWait();
+  }
   if (p.cluster > 1)
-    clusterBarrier();
+    expectU();
 
   // Stage 1.
   {
@@ -801,13 +883,15 @@ void MonarchKernelBuilder::build() {
     beginStep(step);
     firstStage(step, localStep);
   }
-  // u is complete in every block of the cluster (in this block: without a
-  // cluster, stage 2's ring steps wait at a barrier; a resident second
-  // factor has none). With a resident second factor, that barrier also
+  // u is complete: with a cluster, when its mbarrier has counted every
+  // byte of this tile (phase parity = tile index mod 2); without one, at a
+  // block barrier (stage 2's ring steps have one; a resident second factor
+  // needs its own). With a resident second factor, that barrier also
   // publishes its blocks: their copies were committed with the first ring
-  // step, which the last stage-1 step waited for.
+  // step, which the last stage-1 step waited for (with a cluster, the
+  // stage-1 steps' barriers did).
   if (p.cluster > 1)
-    clusterBarrier();
+    waitU(e.rem(tileIndex, 2));
   else if (p.residentSecond)
     gpu::BarrierOp::create(b);
 
@@ -832,7 +916,18 @@ void MonarchKernelBuilder::build() {
     gpu::BarrierOp::create(b);
     storeGroup(e.div(localStep, stepsPerGroup));
   }
+  // This block has read its u (its y stores need not have landed).
+  if (p.cluster > 1)
+    clusterArriveRelaxed();
   b.setInsertionPointAfter(tileLoop);
+  // The last tile's arrive gets its wait: no block leaves while stores into
+  // or from it may be in flight.
+  if (p.cluster > 1) {
+    OpBuilder::InsertionGuard inner(b);
+    auto any = scf::IfOp::create(b, e.gt(tileCount, e.index(0)), false);
+    b.setInsertionPointToStart(&any.getThenRegion().front());
+    clusterWait();
+  }
   // The ring's last groups are empty (past the end); drain them.
   if (p.stages > 1)
     nvgpu::DeviceAsyncWaitOp::create(b, anchor, b.getI32IntegerAttr(0));

@@ -2,23 +2,31 @@
 
 // The default schedule (32 tokens, 8 warps, 2 stages, clusters of 2 blocks,
 // 4 tiles per cluster): a cluster kernel (nvvm.cluster_dim) whose grid is 2
-// blocks per ceil(rows / 128); per tile, a cluster barrier, stage 1 (F1 by
-// ldmatrix, x by ldmatrix, mma.sync, u stored into the owner block through
-// mapa + st.shared::cluster), a cluster barrier, stage 2 (u by ldmatrix.trans,
-// staging stores), and y in 16-byte vectors.
+// blocks per ceil(rows / 128). Thread 0 initializes the block's u mbarrier
+// before a full cluster barrier; per tile, the wait of the previous tile's
+// relaxed arrive (after its first), thread 0 arming the mbarrier with the
+// tile's u bytes, stage 1 (F1 by ldmatrix, x by ldmatrix, mma.sync, u
+// stored into the owner block by mapa + st.async, counted on the owner's
+// mbarrier), the wait for the mbarrier's phase, stage 2 (u by
+// ldmatrix.trans, staging stores, y in 16-byte vectors) and a relaxed
+// cluster arrive; after the tiles, the last arrive's wait.
 // CHECK-LABEL: func.func @default_schedule
 // CHECK: mix.monarch {{.*}} {mix.kernel = @mix_kernels::@monarch_0}
 // CHECK: gpu.module @mix_kernels
 // CHECK: gpu.func @monarch_0(%{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>)
-// CHECK-SAME: mix.launch = {arg_names = ["input", "first_factor", "second_factor", "result"], arg_roles = ["input", "input", "input", "output"], block = array<i64: 256, 1, 1>, grid = {{\[\[}}array<i64: 2, -1, -1, 1>, array<i64: 1, 0, 0, 128>], [], []], op = "mix.monarch", op_attrs = {}, schedule = #mix.schedule<monarch.fused, {}>, shared_bytes = 124288 : i64}
+// CHECK-SAME: mix.launch = {arg_names = ["input", "first_factor", "second_factor", "result"], arg_roles = ["input", "input", "input", "output"], block = array<i64: 256, 1, 1>, grid = {{\[\[}}array<i64: 2, -1, -1, 1>, array<i64: 1, 0, 0, 128>], [], []], op = "mix.monarch", op_attrs = {}, schedule = #mix.schedule<monarch.fused, {}>, shared_bytes = 124296 : i64}
 // CHECK-SAME: nvvm.cluster_dim = array<i32: 2, 1, 1>
 // CHECK: gpu.dynamic_shared_memory
 // CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;\0Afence.mbarrier_init.release.cluster;
+// CHECK: barrier.cluster.arrive.aligned;\0Abarrier.cluster.wait.aligned;
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<32x32x32xbf16, #gpu.address_space<global>> to memref<256x40xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<?x1024xbf16, #gpu.address_space<global>> to memref<32x264xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_create_group
 // CHECK: scf.for
-// CHECK: barrier.cluster.arrive.aligned;\0Abarrier.cluster.wait.aligned;
+// CHECK: scf.if
+// CHECK-NEXT: barrier.cluster.wait.aligned;
+// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;
 // CHECK: scf.for
 // CHECK: nvgpu.device_async_wait {{.*}} {numGroups = 0 : i32}
 // CHECK: gpu.barrier
@@ -26,8 +34,9 @@
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = false} : memref<32x264xbf16
 // CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
 // CHECK: gpu.shuffle xor
-// CHECK: mapa.shared::cluster.u32 remote, $0, $1;\0Ast.shared::cluster.v4.b32 [remote], {$2, $3, $4, $5};
-// CHECK: barrier.cluster.arrive.aligned
+// CHECK: mapa.shared::cluster.u32 remote, $0, $1;\0Amapa.shared::cluster.u32 bar, $2, $1;\0Ast.async.shared::cluster.mbarrier::complete_tx::bytes.v4.b32 [remote], {$3, $4, $5, $6}, [bar];
+// CHECK-NOT: barrier.cluster
+// CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
 // CHECK: scf.for
 // CHECK: nvgpu.ldmatrix {{.*}} {numTiles = 4 : i32, transpose = true} : memref<32x32xbf16
 // CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
@@ -35,6 +44,9 @@
 // CHECK: gpu.barrier
 // CHECK: vector.load {{.*}} {alignment = 4 : i64} : memref<8256xbf16, #gpu.address_space<workgroup>>, vector<2xbf16>
 // CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x1024xbf16, #gpu.address_space<global>>, vector<8xbf16>
+// CHECK: barrier.cluster.arrive.relaxed.aligned;
+// CHECK: scf.if
+// CHECK-NEXT: barrier.cluster.wait.aligned;
 // CHECK: nvgpu.device_async_wait {{.*}} {numGroups = 0 : i32}
 func.func @default_schedule(%x: tensor<?x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<?x1024xbf16> {
   %y = mix.monarch %x, %f, %f : (tensor<?x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<?x1024xbf16>
@@ -85,7 +97,7 @@ func.func @one_stage_no_cluster_nonsquare(%x: tensor<?x?x512xf16>, %f: tensor<8x
 // CHECK-LABEL: func.func @resident_factors
 // CHECK: gpu.func @monarch_0
 // CHECK-SAME: grid = {{\[\[}}array<i64: 8, -1, -1, 1>, array<i64: 1, 0, 0, 1024>], [], []]
-// CHECK-SAME: shared_bytes = 231040 : i64}
+// CHECK-SAME: shared_bytes = 231048 : i64}
 // CHECK-SAME: nvvm.cluster_dim = array<i32: 8, 1, 1>
 // CHECK: nvgpu.device_async_copy %arg1{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_copy %arg2{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
@@ -93,13 +105,13 @@ func.func @one_stage_no_cluster_nonsquare(%x: tensor<?x?x512xf16>, %f: tensor<8x
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<?x4096xbf16, #gpu.address_space<global>> to memref<32x
 // CHECK: nvgpu.device_async_create_group
 // CHECK: scf.for
-// CHECK: barrier.cluster.arrive.aligned
+// CHECK: mbarrier.arrive.expect_tx
 // CHECK: scf.for
 // CHECK: nvgpu.device_async_wait
 // CHECK-NOT: memref<64x64x64xbf16
 // CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// CHECK: st.shared::cluster.v4.b32
-// CHECK: barrier.cluster.arrive.aligned
+// CHECK: st.async.shared::cluster
+// CHECK: mbarrier.try_wait.parity
 // CHECK: scf.for
 // CHECK-NOT: nvgpu.device_async_wait
 // CHECK-NOT: gpu.barrier
@@ -121,17 +133,17 @@ func.func @resident_factors(%x: tensor<?x4096xbf16>, %f: tensor<64x64x64xbf16>) 
 // of 4 lb: one 16-byte store per (token, si).
 // CHECK-LABEL: func.func @resident_second_factor
 // CHECK: gpu.func @monarch_0
-// CHECK-SAME: shared_bytes = 194688 : i64}
+// CHECK-SAME: shared_bytes = 194696 : i64}
 // CHECK: nvgpu.device_async_copy %arg2{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
 // CHECK-NOT: scf.for
 // CHECK: nvgpu.device_async_copy %arg1{{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<64x72xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_copy %arg0{{.*}} : memref<?x4096xbf16, #gpu.address_space<global>> to memref<64x72xbf16
 // CHECK: scf.for
-// CHECK: barrier.cluster.arrive.aligned
+// CHECK: mbarrier.arrive.expect_tx
 // CHECK: scf.for
 // CHECK: nvgpu.device_async_copy %arg1
-// CHECK: st.shared::cluster.v4.b32
-// CHECK: barrier.cluster.arrive.aligned
+// CHECK: st.async.shared::cluster
+// CHECK: mbarrier.try_wait.parity
 // CHECK: scf.for
 // CHECK-NOT: nvgpu.device_async_copy
 // CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x4096xf32, #gpu.address_space<global>>, vector<4xf32>

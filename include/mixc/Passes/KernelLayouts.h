@@ -64,7 +64,7 @@ struct MonarchTiling {
 /// monarch.fused's plan for factors [k, q, p] and [l, s, r], `tokens` rows
 /// per block, `warps`, `stages` and `cluster` blocks, 2-byte inputs and
 /// `resultBytes`-byte results: the tilings of both products and the layout
-/// [u | resident factors | ring | staging] of the shared block.
+/// [u | resident factors | ring | staging | mbarrier] of the shared block.
 /// `residentFactors` (the schedule's resident_factors) keeps factor blocks
 /// in shared memory over the block's tiles, loaded once: 1 both factors'
 /// (the ring then carries stage 1's x columns alone), 2 the second
@@ -86,6 +86,7 @@ struct MonarchLayout {
   // second's at factorOffset + secondFactorOffset, rows padded by kRowPad.
   int64_t factorBytes, secondFactorOffset;
   int64_t uOffset, factorOffset, ringOffset, stagingOffset, sharedBytes;
+  int64_t barrierOffset; // the u mbarrier, with a cluster (else -1)
   /// Ring steps per token tile: stage 1's, and stage 2's when they load.
   int64_t ringStepsPerTile() const {
     return residentSecond ? first.steps : first.steps + second.steps;

@@ -21,9 +21,10 @@
 namespace mixc::cuda {
 
 struct TargetOptions {
-  /// NVVM chip and PTX features (sm_90a needs PTX 8.0 for wgmma and TMA).
+  /// NVVM chip and PTX features (sm_90a needs PTX 8.0 for wgmma and TMA;
+  /// monarch.fused's st.async into a cluster's blocks needs 8.1).
   std::string chip = "sm_90a";
-  std::string features = "+ptx80";
+  std::string features = "+ptx81";
   int optLevel = 3;
   /// 32-bit shared-memory pointers (the NVPTX backend's nvptx-short-ptr).
   bool shortSharedPointers = true;

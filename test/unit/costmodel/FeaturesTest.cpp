@@ -383,7 +383,7 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
   EXPECT_EQ(f.grid_blocks, 8);
   // What the builder itself planned for this op (its manifest's
   // shared_bytes, from `mixc`), + 16 static bytes.
-  EXPECT_EQ(f.shared_bytes, 124288 + 16);
+  EXPECT_EQ(f.shared_bytes, 124296 + 16);
   // Token tiles: ceil(100 / 32) = 4 per leading row, 16 in all, each
   // multiplying 32 + 32 factor blocks.
   EXPECT_EQ(f.tiles_visited, 16.0 * 64);
