@@ -202,8 +202,12 @@ def monarch_cases():
     # Resident factors: a cluster of 8 keeps 1/8 of both factors in each
     # block; 32 or 64 tiles make 16 clusters over 16384 tokens.
     n4096_resident = ["b32-c8-s3-t32-r1", "b32-c8-s2-t32-r1", "b16-c8-s3-t64-r1",
-                      "b32-c8-s3-w4-t32-r1"]
-    n1024_resident = ["b16-c1-s3-t32-r1", "b32-c2-s3-t16-r1", "b64-c2-s3-t16-r1"]
+                      "b32-c8-s3-w4-t32-r1", "b32-c8-s3-t4-r1"]
+    # The second factor alone resident: the three fastest of a sweep on an
+    # H200 (2026-12-06; bench/results/2026-12-06-h100-monarch).
+    n4096_second = ["b64-c8-s3-t2-r2", "b64-c8-s4-t2-r2", "b64-c8-s3-w4-t1-r2"]
+    n1024_resident = ["b16-c1-s3-t32-r1", "b32-c2-s3-t16-r1", "b64-c2-s3-t16-r1",
+                      "b64-c2-s3-t4-r2"]
     # Odd row counts, f16, f32 result, non-square factors (k != l, p != q),
     # x of rank 1, 3 and 4, and every value of every schedule parameter.
     yield "check-n1024-rows1000", mlir([1000, 1024], *square(32))
@@ -259,7 +263,7 @@ def monarch_cases():
                                          schedule=sched("b16-c8-s3"))
     for name in n4096_schedules:
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
-    for name in n4096_resident:
+    for name in n4096_resident + n4096_second:
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
     for name in ["b32-c1-t1", "b64-c2-s3"] + n1024_resident:
         yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))

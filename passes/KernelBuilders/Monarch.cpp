@@ -270,10 +270,12 @@ void MonarchKernelBuilder::copyTile(
   Type tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   for (int64_t first = 0; first < chunks; first += p.threads()) {
     Value chunk = e.add(tid, first);
-    // The last round's spare threads copy the last chunk again: the same
-    // bytes to the same place.
-    if (first + p.threads() > chunks)
-      chunk = e.min(chunk, e.index(chunks - 1));
+    // The last round's spare threads copy nothing.
+    OpBuilder::InsertionGuard guard(b);
+    if (first + p.threads() > chunks) {
+      auto inside = scf::IfOp::create(b, e.lt(chunk, e.index(chunks)), false);
+      b.setInsertionPointToStart(&inside.getThenRegion().front());
+    }
     Value row = e.div(chunk, chunksPerRow);
     Value col = e.mul(e.rem(chunk, chunksPerRow), kChunkElements);
     auto [indices, inside] = source(row, col);
