@@ -204,7 +204,7 @@ def monarch_cases():
     n4096_resident = ["b32-c8-s3-t32-r1", "b32-c8-s2-t32-r1", "b16-c8-s3-t64-r1",
                       "b32-c8-s3-w4-t32-r1", "b32-c8-s3-t4-r1"]
     # The second factor alone resident: the three fastest of a sweep on an
-    # H200 (2026-12-06; bench/results/2026-12-06-h100-monarch).
+    # H200 (bench/results/2026-12-06-h200-monarch-sweep).
     n4096_second = ["b64-c8-s3-t2-r2", "b64-c8-s4-t2-r2", "b64-c8-s3-w4-t1-r2"]
     n1024_resident = ["b16-c1-s3-t32-r1", "b32-c2-s3-t16-r1", "b64-c2-s3-t16-r1",
                       "b64-c2-s3-t4-r2"]
