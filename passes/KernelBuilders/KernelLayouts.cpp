@@ -141,8 +141,11 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
     return tokens * chooseStagingPitch(s * group, group, resultBytes) *
            resultBytes;
   };
+  // (Less the alignment of the three offsets after u, and, with a cluster,
+  // the u mbarrier at the end.)
   int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
-                      alignUp(m.factorBytes) - 3 * kSharedAlignment;
+                      alignUp(m.factorBytes) - 3 * kSharedAlignment -
+                      (cluster > 1 ? 16 : 0);
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
   int64_t maxWidth = 16 / resultBytes;
   m.group = 1;

@@ -96,8 +96,9 @@ struct MonarchLayout {
 /// Accumulator tiles (16x8 f32) one monarch.fused warp task may hold.
 constexpr int64_t kMonarchMaxAccTiles = 16;
 
-/// The plan, or nullopt when `cluster` does not divide k and l. The layout
-/// may exceed kMaxSharedBytesPerBlock: the caller refuses it.
+/// The plan, or nullopt when `cluster` does not divide k and l or
+/// `residentFactors` is not 0, 1 or 2. The layout may exceed
+/// kMaxSharedBytesPerBlock: the caller refuses it.
 std::optional<MonarchLayout> planMonarchLayout(int64_t k, int64_t q, int64_t p,
                                                int64_t l, int64_t s, int64_t r,
                                                int64_t tokens, int64_t warps,
