@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mixc;
@@ -156,6 +157,11 @@ Value Emitter::shuffleUp(Value value, int64_t delta) {
   Value width = arith::ConstantOp::create(b, b.getI32IntegerAttr(32));
   return gpu::ShuffleOp::create(b, value, offset, width, gpu::ShuffleMode::UP)
       .getShuffleResult();
+}
+
+void kernels::ifThen(ImplicitLocOpBuilder &b, Value condition) {
+  auto op = scf::IfOp::create(b, condition, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(&op.getThenRegion().front());
 }
 
 Value kernels::inlinePtx(ImplicitLocOpBuilder &b, Type resultType,

@@ -127,6 +127,11 @@ private:
   mlir::ImplicitLocOpBuilder &b;
 };
 
+/// Creates `scf.if (condition)` without an else region and moves `b` into
+/// its body (the caller restores the insertion point, e.g. with an
+/// OpBuilder::InsertionGuard taken before).
+void ifThen(mlir::ImplicitLocOpBuilder &b, mlir::Value condition);
+
 /// One PTX instruction as LLVM inline assembly (pure: no side effects).
 mlir::Value inlinePtx(mlir::ImplicitLocOpBuilder &b, mlir::Type resultType,
                       llvm::StringRef text, llvm::StringRef constraints,

@@ -175,13 +175,10 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
 
   // The ring gets what u, the factors and the staging buffer leave.
   int64_t perSlot = (available - m.stagingBytes) / stages;
-  int64_t maxFirst = 1, maxSecond = 1;
+  int64_t maxFirst = 1;
   for (int64_t g : divisors(m.kLocal))
     if (firstSlotBytes(g) <= perSlot)
       maxFirst = g;
-  for (int64_t g : divisors(m.group))
-    if (secondSlotBytes(g) <= perSlot)
-      maxSecond = g;
   m.first = chooseTiling(m.kLocal, q, tokens, p, warps, maxFirst);
   if (m.residentSecond) {
     // One compute step over all lb groups; each task is [16 x 16] of
@@ -195,6 +192,10 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
     t.steps = 1;
     t.kSteps = r / 16;
   } else {
+    int64_t maxSecond = 1;
+    for (int64_t g : divisors(m.group))
+      if (secondSlotBytes(g) <= perSlot)
+        maxSecond = g;
     m.second = chooseTiling(m.group, tokens, s, r, warps, maxSecond);
     m.second.steps = m.lLocal / m.second.blocksPerStep;
   }

@@ -56,7 +56,7 @@
 // group's lb values that y keeps contiguous, and stores them straight from
 // its accumulators (16 bytes at a group of 8 2-byte values).
 //
-// Each step's products are cut into warp tasks of up to 8 accumulator tiles
+// Each step's products are cut into warp tasks of up to 16 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
 //
@@ -167,9 +167,11 @@ private:
       llvm::function_ref<Value(int64_t mi, int64_t kStep)> loadA,
       llvm::function_ref<std::pair<Value, Value>(int64_t nj, int64_t kStep)>
           loadB);
-  /// Runs `body(b, mGroup, nGroup)` for each of this warp's tasks.
+  /// Runs `body(block, mGroup, nGroup)` for each of this warp's tasks:
+  /// unrolled, or `rolled` into a loop (for many tasks per warp).
   void forEachTask(const StageTiling &tiling,
-                   llvm::function_ref<void(Value, Value, Value)> body);
+                   llvm::function_ref<void(Value, Value, Value)> body,
+                   bool rolled = false);
   /// The A fragment of V (tokens m0.., ri k0..) from a swizzled u region.
   Value loadU(Value region, Value m0, Value k0);
   /// The physical column of token chunk start `t` (a multiple of 8) in row
@@ -272,10 +274,8 @@ void MonarchKernelBuilder::copyTile(
     Value chunk = e.add(tid, first);
     // The last round's spare threads copy nothing.
     OpBuilder::InsertionGuard guard(b);
-    if (first + p.threads() > chunks) {
-      auto inside = scf::IfOp::create(b, e.lt(chunk, e.index(chunks)), false);
-      b.setInsertionPointToStart(&inside.getThenRegion().front());
-    }
+    if (first + p.threads() > chunks)
+      ifThen(b, e.lt(chunk, e.index(chunks)));
     Value row = e.div(chunk, chunksPerRow);
     Value col = e.mul(e.rem(chunk, chunksPerRow), kChunkElements);
     auto [indices, inside] = source(row, col);
@@ -425,20 +425,29 @@ SmallVector<Value> MonarchKernelBuilder::warpProduct(
 
 void MonarchKernelBuilder::forEachTask(
     const StageTiling &tiling,
-    llvm::function_ref<void(Value, Value, Value)> body) {
-  for (int64_t i = 0; i < tiling.tasksPerWarp; ++i) {
-    Value task = e.add(warp, i * p.warps);
+    llvm::function_ref<void(Value, Value, Value)> body, bool rolled) {
+  // Task `warp + i warps` for the i-th of this warp's tasks; past the last
+  // task (`maybePast`) nothing runs.
+  auto run = [&](Value task, bool maybePast) {
     OpBuilder::InsertionGuard guard(b);
-    if ((i + 1) * p.warps > tiling.tasksPerStep) {
-      auto inside =
-          scf::IfOp::create(b, e.lt(task, e.index(tiling.tasksPerStep)), false);
-      b.setInsertionPointToStart(&inside.getThenRegion().front());
-    }
+    if (maybePast)
+      ifThen(b, e.lt(task, e.index(tiling.tasksPerStep)));
     Value block = e.div(task, tiling.mGroups * tiling.nGroups);
     Value mGroup = e.rem(e.div(task, tiling.nGroups), tiling.mGroups);
     Value nGroup = e.rem(task, tiling.nGroups);
     body(block, mGroup, nGroup);
+  };
+  if (rolled) {
+    auto loop = scf::ForOp::create(b, e.index(0), e.index(tiling.tasksPerWarp),
+                                   e.index(1));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    run(e.add(warp, e.mul(loop.getInductionVar(), p.warps)),
+        tiling.tasksPerWarp * p.warps > tiling.tasksPerStep);
+    return;
   }
+  for (int64_t i = 0; i < tiling.tasksPerWarp; ++i)
+    run(e.add(warp, i * p.warps), (i + 1) * p.warps > tiling.tasksPerStep);
 }
 
 Value MonarchKernelBuilder::swizzle(Value ri, Value t) {
@@ -532,13 +541,10 @@ void MonarchKernelBuilder::clusterBarrier() {
   // blocks before it are visible to them after it. (Inline PTX rather than
   // nvvm.cluster.*: the memory clobber also keeps the compiler from moving
   // shared-memory accesses across it.)
-  LLVM::InlineAsmOp::create(
-      b, TypeRange{}, ValueRange{},
+  inlinePtxVolatile(
+      b, Type(),
       "barrier.cluster.arrive.aligned;\nbarrier.cluster.wait.aligned;",
-      "~{memory}", /*has_side_effects=*/true, /*is_align_stack=*/false,
-      LLVM::tailcallkind::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-      ArrayAttr());
+      "~{memory}", ValueRange{});
 }
 
 void MonarchKernelBuilder::clusterArriveRelaxed() {
@@ -551,37 +557,28 @@ void MonarchKernelBuilder::clusterWait() {
                     ValueRange{});
 }
 
-/// Runs `body` in thread 0 of the block.
-static void inThreadZero(ImplicitLocOpBuilder &b, Emitter &e, Value tid,
-                         llvm::function_ref<void()> body) {
-  OpBuilder::InsertionGuard guard(b);
-  auto first = scf::IfOp::create(b, e.eq(tid, e.index(0)), false);
-  b.setInsertionPointToStart(&first.getThenRegion().front());
-  body();
-}
-
 void MonarchKernelBuilder::initUBarrier() {
   uBarrier = arith::IndexCastOp::create(b, b.getI32Type(),
                                         e.add(sharedAddress, p.barrierOffset));
   // One arrival per phase (thread 0's, with the byte count); the fence
   // makes the initialization visible to the cluster's st.async, which
   // start after the cluster barrier that follows.
-  inThreadZero(b, e, tid, [&] {
-    inlinePtxVolatile(b, Type(),
-                      "mbarrier.init.shared::cta.b64 [$0], 1;\n"
-                      "fence.mbarrier_init.release.cluster;",
-                      "r,~{memory}", ValueRange{uBarrier});
-  });
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(tid, e.index(0)));
+  inlinePtxVolatile(b, Type(),
+                    "mbarrier.init.shared::cta.b64 [$0], 1;\n"
+                    "fence.mbarrier_init.release.cluster;",
+                    "r,~{memory}", ValueRange{uBarrier});
 }
 
 void MonarchKernelBuilder::expectU() {
   int64_t bytes = p.lLocal * p.r * p.tokens * p.elementBytes();
   Value count = arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes));
-  inThreadZero(b, e, tid, [&] {
-    inlinePtxVolatile(b, Type(),
-                      "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
-                      "r,r,~{memory}", ValueRange{uBarrier, count});
-  });
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(tid, e.index(0)));
+  inlinePtxVolatile(b, Type(),
+                    "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
+                    "r,r,~{memory}", ValueRange{uBarrier, count});
 }
 
 void MonarchKernelBuilder::waitU(Value parity) {
@@ -710,70 +707,65 @@ void MonarchKernelBuilder::secondStageDirect() {
   Value factors =
       sharedView(b, shared, e.index(p.factorOffset + p.secondFactorOffset),
                  {p.lLocal * p.s, p.r + kRowPad}, p.elementType);
-  // A loop over the warp's tasks (a block may have many: with small
-  // clusters every lb group has (T / 16) (s / 16) of them).
-  auto loop =
-      scf::ForOp::create(b, e.index(0), e.index(t.tasksPerWarp), e.index(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value task = e.add(warp, e.mul(loop.getInductionVar(), p.warps));
-  if (t.tasksPerWarp * p.warps > t.tasksPerStep) {
-    auto inside =
-        scf::IfOp::create(b, e.lt(task, e.index(t.tasksPerStep)), false);
-    b.setInsertionPointToStart(&inside.getThenRegion().front());
-  }
-  Value lb0 = e.mul(e.div(task, t.mGroups * t.nGroups), p.group);
-  Value token0 = e.mul(e.rem(e.div(task, t.nGroups), t.mGroups), 16);
-  Value si0 = e.mul(e.rem(task, t.nGroups), 16);
-  // acc[2 g + nt]: lb lb0 + g, columns si0 + 8 nt ..
-  SmallVector<Value> acc(2 * p.group, mma::zeroAcc(b));
-  for (int64_t kStep = 0; kStep < t.kSteps; ++kStep) {
-    for (int64_t g = 0; g < p.group; ++g) {
-      Value lbLocal = e.add(lb0, g);
-      Value region =
-          sharedView(b, shared, e.add(e.mul(lbLocal, regionBytes), p.uOffset),
-                     {p.r, p.tokens}, p.elementType);
-      Value a = loadU(region, token0, e.index(16 * kStep));
-      auto [left, right] =
-          mma::loadBPairNK(e, factors, lane, e.add(e.mul(lbLocal, p.s), si0),
-                           e.index(16 * kStep));
-      acc[2 * g] = mma::mma(b, a, left, acc[2 * g]);
-      acc[2 * g + 1] = mma::mma(b, a, right, acc[2 * g + 1]);
-    }
-  }
-  // Accumulator element (half, c) of tile nt is (token0 + group + 8 half,
-  // si0 + 8 nt + 2 quad + c); its `group` lb are consecutive in y.
-  VectorType storeType = VectorType::get({p.storeWidth}, p.resultType);
-  Value lbFirst = e.add(lbBase, lb0);
-  for (int64_t half = 0; half < 2; ++half) {
-    Value token = e.add(token0, e.add(group, 8 * half));
-    OpBuilder::InsertionGuard rowGuard(b);
-    auto inside =
-        scf::IfOp::create(b, e.lt(e.add(tileStart, token), length), false);
-    b.setInsertionPointToStart(&inside.getThenRegion().front());
-    for (int64_t nt = 0; nt < 2; ++nt) {
-      for (int64_t c = 0; c < 2; ++c) {
-        Value si = e.add(si0, e.add(e.mul(quad, 2), 8 * nt + c));
-        SmallVector<Value> values;
-        for (int64_t g = 0; g < p.group; ++g) {
-          Value value = vector::ExtractOp::create(b, acc[2 * g + nt],
-                                                  ArrayRef<int64_t>{half, c});
-          if (value.getType() != p.resultType)
-            value = arith::TruncFOp::create(b, p.resultType, value);
-          values.push_back(value);
+  // A task is a lb group ("block") and a [16 x 16] (token, si) tile; rolled
+  // into a loop, as a block may have many per warp (with small clusters,
+  // every lb group has (T / 16) (s / 16) of them).
+  forEachTask(
+      t,
+      [&](Value block, Value mGroup, Value nGroup) {
+        Value lb0 = e.mul(block, p.group);
+        Value token0 = e.mul(mGroup, 16);
+        Value si0 = e.mul(nGroup, 16);
+        // acc[2 g + nt]: lb lb0 + g, columns si0 + 8 nt ..
+        SmallVector<Value> acc(2 * p.group, mma::zeroAcc(b));
+        for (int64_t kStep = 0; kStep < t.kSteps; ++kStep) {
+          for (int64_t g = 0; g < p.group; ++g) {
+            Value lbLocal = e.add(lb0, g);
+            Value region = sharedView(
+                b, shared, e.add(e.mul(lbLocal, regionBytes), p.uOffset),
+                {p.r, p.tokens}, p.elementType);
+            Value a = loadU(region, token0, e.index(16 * kStep));
+            auto [left, right] = mma::loadBPairNK(
+                e, factors, lane, e.add(e.mul(lbLocal, p.s), si0),
+                e.index(16 * kStep));
+            acc[2 * g] = mma::mma(b, a, left, acc[2 * g]);
+            acc[2 * g + 1] = mma::mma(b, a, right, acc[2 * g + 1]);
+          }
         }
-        for (int64_t first = 0; first < p.group; first += p.storeWidth) {
-          Value vector = vector::FromElementsOp::create(
-              b, storeType, ArrayRef<Value>(values).slice(first, p.storeWidth));
-          Value column = e.add(e.mul(si, p.l), e.add(lbFirst, first));
-          vector::StoreOp::create(
-              b, vector, y, ValueRange{e.add(rowBase, token), column},
-              /*nontemporal=*/false,
-              llvm::MaybeAlign(p.storeWidth * p.resultBytes()));
+        // Accumulator element (half, c) of tile nt is (token0 + group + 8 half,
+        // si0 + 8 nt + 2 quad + c); its `group` lb are consecutive in y.
+        VectorType storeType = VectorType::get({p.storeWidth}, p.resultType);
+        Value lbFirst = e.add(lbBase, lb0);
+        for (int64_t half = 0; half < 2; ++half) {
+          Value token = e.add(token0, e.add(group, 8 * half));
+          OpBuilder::InsertionGuard rowGuard(b);
+          ifThen(b, e.lt(e.add(tileStart, token), length));
+          for (int64_t nt = 0; nt < 2; ++nt) {
+            for (int64_t c = 0; c < 2; ++c) {
+              Value si = e.add(si0, e.add(e.mul(quad, 2), 8 * nt + c));
+              SmallVector<Value> values;
+              for (int64_t g = 0; g < p.group; ++g) {
+                Value value = vector::ExtractOp::create(
+                    b, acc[2 * g + nt], ArrayRef<int64_t>{half, c});
+                if (value.getType() != p.resultType)
+                  value = arith::TruncFOp::create(b, p.resultType, value);
+                values.push_back(value);
+              }
+              for (int64_t first = 0; first < p.group; first += p.storeWidth) {
+                Value vector = vector::FromElementsOp::create(
+                    b, storeType,
+                    ArrayRef<Value>(values).slice(first, p.storeWidth));
+                Value column = e.add(e.mul(si, p.l), e.add(lbFirst, first));
+                vector::StoreOp::create(
+                    b, vector, y, ValueRange{e.add(rowBase, token), column},
+                    /*nontemporal=*/false,
+                    llvm::MaybeAlign(p.storeWidth * p.resultBytes()));
+              }
+            }
+          }
         }
-      }
-    }
-  }
+      },
+      /*rolled=*/true);
 }
 
 void MonarchKernelBuilder::storeGroup(Value groupIndex) {
@@ -866,13 +858,13 @@ void MonarchKernelBuilder::build() {
   // stores of a faster block may come first: the phase cannot complete
   // before thread 0's arrival.
   if (p.cluster > 1) {
-    OpBuilder::InsertionGuard inner(b);
-    auto later = scf::IfOp::create(b, e.gt(tileIndex, e.index(0)), false);
-    b.setInsertionPointToStart(&later.getThenRegion().front());
-    clusterWait();
-  }
-  if (p.cluster > 1)
+    {
+      OpBuilder::InsertionGuard inner(b);
+      ifThen(b, e.gt(tileIndex, e.index(0)));
+      clusterWait();
+    }
     expectU();
+  }
 
   // Stage 1.
   {
@@ -926,8 +918,7 @@ void MonarchKernelBuilder::build() {
   // or from it may be in flight.
   if (p.cluster > 1) {
     OpBuilder::InsertionGuard inner(b);
-    auto any = scf::IfOp::create(b, e.gt(tileCount, e.index(0)), false);
-    b.setInsertionPointToStart(&any.getThenRegion().front());
+    ifThen(b, e.gt(tileCount, e.index(0)));
     clusterWait();
   }
   // The ring's last groups are empty (past the end); drain them.

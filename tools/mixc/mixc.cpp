@@ -39,9 +39,9 @@ static llvm::cl::opt<std::string>
     target("target", llvm::cl::init("sm_90a"),
            llvm::cl::desc("NVVM chip to compile for (default sm_90a)"));
 static llvm::cl::opt<std::string> ptxFeatures(
-    "ptx-features", llvm::cl::init("+ptx81"),
-    llvm::cl::desc("PTX ISA features (default +ptx81: sm_90a's wgmma and "
-                   "TMA need PTX 8.0, st.async 8.1)"));
+    "ptx-features", llvm::cl::init(mixc::cuda::TargetOptions().features),
+    llvm::cl::desc("PTX ISA features (default: the target's, +ptx81: "
+                   "sm_90a's wgmma and TMA need PTX 8.0, st.async 8.1)"));
 static llvm::cl::opt<std::string>
     ptxas("ptxas", llvm::cl::desc("ptxas to use (default: $CUDA_HOME/bin, "
                                   "/usr/local/cuda/bin, then PATH)"));
