@@ -54,7 +54,7 @@ FailureOr<gpu::GPUFuncOp> buildKernel(mix::ScheduledOpInterface op,
                                           module, name);
   if (templateName == "monarch.fused")
     return kernels::buildMonarchFusedKernel(cast<mix::MonarchOp>(op), schedule,
-                                            module, name);
+                                            module, name, chip);
   return op->emitOpError() << "no GPU kernel builder for template '"
                            << templateName
                            << "' yet (the CPU path, --mix-cpu-pipeline, "

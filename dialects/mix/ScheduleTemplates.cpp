@@ -142,6 +142,13 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          "stores y straight from registers. 0: both stream with x, every "
          "tile",
          {0, 1, 2},
+         0},
+        {"tma",
+         "1: the ring's rows arrive by bulk copies of the tensor memory "
+         "accelerator (cp.async.bulk, one per row, issued by one warp and "
+         "counted on an mbarrier per ring slot; sm_90); 0: by 16-byte "
+         "cp.async from every thread",
+         {0, 1},
          0}}},
       {"permute.gather",
        "mix.permute",

@@ -159,6 +159,14 @@ Value Emitter::shuffleUp(Value value, int64_t delta) {
       .getShuffleResult();
 }
 
+int64_t kernels::chipVersion(StringRef chip) {
+  int64_t version = 0;
+  if (!chip.consume_front("sm_"))
+    return 0;
+  chip.consume_back("a");
+  return chip.getAsInteger(10, version) ? 0 : version;
+}
+
 void kernels::ifThen(ImplicitLocOpBuilder &b, Value condition) {
   auto op = scf::IfOp::create(b, condition, /*withElseRegion=*/false);
   b.setInsertionPointToStart(&op.getThenRegion().front());

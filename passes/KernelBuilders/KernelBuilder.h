@@ -209,11 +209,17 @@ buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
                       mlir::gpu::GPUModuleOp module, llvm::StringRef name);
 
 /// mix.monarch with `monarch.fused`: both block-diagonal products in one
-/// kernel, the permutation through shared memory
+/// kernel, the permutation through shared memory, for NVVM chip `chip`
+/// (clusters and TMA need sm_90 or later)
 /// (passes/KernelBuilders/Monarch.cpp).
 mlir::FailureOr<mlir::gpu::GPUFuncOp>
 buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
-                        mlir::gpu::GPUModuleOp module, llvm::StringRef name);
+                        mlir::gpu::GPUModuleOp module, llvm::StringRef name,
+                        llvm::StringRef chip);
+
+/// The compute capability of an NVVM chip name ("sm_90a" -> 90), or 0 when
+/// it is not of that form.
+int64_t chipVersion(llvm::StringRef chip);
 
 } // namespace mixc::kernels
 

@@ -56,12 +56,23 @@
 // group's lb values that y keeps contiguous, and stores them straight from
 // its accumulators (16 bytes at a group of 8 2-byte values).
 //
+// With `tma` = 1 the ring's rows arrive by bulk copies of the tensor memory
+// accelerator instead of 16-byte cp.async from every thread: the last warp
+// issues one cp.async.bulk per row of a step's x columns and factor blocks
+// (rows past the end copy row 0, whose results are not stored, so every
+// step counts the same bytes), each completing on the mbarrier of the
+// step's ring slot, which its lane 0 arms with the step's byte count
+// (resident factors count on the first step's). A step waits for its
+// slot's phase instead of its own copy groups: the compute warps hold no
+// copy registers and issue no copies.
+//
 // Each step's products are cut into warp tasks of up to 16 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
 //
 // Shared memory: one dynamic block, [u regions | resident factors | ring
-// slots | staging (streamed second factor only) | u mbarrier (cluster)].
+// slots | staging (streamed second factor only) | u mbarrier (cluster) |
+// slot mbarriers (TMA)].
 //
 //===----------------------------------------------------------------------===//
 
@@ -94,6 +105,7 @@ using StageTiling = MonarchTiling;
 struct MonarchPlan : MonarchLayout {
   int64_t k, q, p, l, s, r;
   int64_t tokens, warps, stages, cluster, tiles;
+  bool tma;
   int64_t xRank;
   Type elementType, resultType;
   int64_t threads() const { return warps * 32; }
@@ -119,9 +131,11 @@ private:
   /// block's tile `tileIndex`.
   std::pair<Value, Value> tileOrigin(Value tileIndex);
   Value rowsView(Value arg);
-  /// Issues the cp.async copies of ring step `step` (per tile, stage 1's
-  /// steps, then stage 2's; nothing past the last tile) and commits them as
-  /// one group, so that every thread commits one group per step.
+  /// Issues the copies of ring step `step` (per tile, stage 1's steps, then
+  /// stage 2's; nothing past the last tile). cp.async: every thread's,
+  /// committed as one group (every thread commits one group per step; the
+  /// group is returned). TMA: the producer warp's bulk copies, counted on
+  /// the step's slot mbarrier (null is returned).
   Value issueStep(Value step);
   void loadFirstStep(Value step, Value slot, Value start, Value row0);
   void loadSecondStep(Value step, Value slot);
@@ -129,9 +143,23 @@ private:
   /// from block `block0` on, into rows padded by kRowPad at byte `offset`.
   void copyFactorBlocks(Value offset, Value factor, Value block0,
                         int64_t blocks);
-  /// With resident factors: cp.async of this block's resident factor
-  /// blocks, once (committed with the ring's first step).
+  /// With resident factors: the copies of this block's resident factor
+  /// blocks, once (cp.async: committed with the ring's first step; TMA:
+  /// counted on the first step's mbarrier).
   void loadResidentFactors();
+  /// TMA: `rows` rows of `rowBytes` bytes, each one bulk copy from global
+  /// address `source(row)` (i64) to shared byte `dest` + row `destPitch`,
+  /// spread over the producer warp's lanes, completing on `barrier`.
+  void bulkCopyRows(Value dest, int64_t rows, int64_t rowBytes,
+                    int64_t destPitch, llvm::function_ref<Value(Value)> source,
+                    Value barrier);
+  /// The global address (i64) of element `offset` of `memref`.
+  Value globalAddress(Value memref, Value offset);
+  /// TMA: the mbarrier (i32 shared address) of the slot of ring step `step`.
+  Value ringBarrier(Value step);
+  /// TMA: lane 0 of the producer warp adds `bytes` to the transaction count
+  /// of `barrier`, with its one arrival of the phase (`arrive`) or without.
+  void expectBytes(Value barrier, int64_t bytes, bool arrive);
   /// The factor blocks stage 1 step `localStep`, ring step `step`, reads:
   /// its ring slot, or its part of the resident factors.
   Value firstFactors(Value step, Value localStep);
@@ -196,10 +224,13 @@ private:
   /// With a cluster: the mbarrier that counts the bytes of u the blocks
   /// store into this one (st.async) — initialized once; armed per tile by
   /// thread 0 with the tile's byte count; waited for, at phase parity
-  /// `parity`, before stage 2.
-  void initUBarrier();
+  /// `parity`, before stage 2. With TMA, the ring slots' mbarriers are
+  /// initialized with it.
+  void initBarriers();
   void expectU();
-  void waitU(Value parity);
+  /// Waits for the phase of `barrier` (i32 shared address) with parity
+  /// `parity` to complete.
+  void waitBarrier(Value barrier, Value parity);
 
   const MonarchPlan &p;
   ImplicitLocOpBuilder &b;
@@ -208,6 +239,8 @@ private:
   Value x, y; // [rows, n] and [rows, l * s]
   Value shared, sharedAddress, tid, lane, warp, group, quad;
   Value uBarrier; // i32 shared-window address of the u mbarrier (cluster)
+  Value ringBarriers; // i32 shared-window address of slot 0's (TMA)
+  Value stepBarrier;  // TMA: the mbarrier of the step being issued
   Value rank, length, batchRow, clusterIndex, tileCount, kbBase, lbBase;
   Value tileStart, rowBase; // of the tile being computed
   Value anchor;             // a committed group: an SSA anchor for the waits
@@ -296,12 +329,33 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
                                          Value row0) {
   const StageTiling &t = p.first;
   Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
+  if (p.tma)
+    expectBytes(stepBarrier,
+                (p.tokens * p.p + (p.residentFirst ? 0 : p.q * p.p)) *
+                    t.blocksPerStep * p.elementBytes(),
+                /*arrive=*/true);
   if (!p.residentFirst)
     copyFactorBlocks(slot, firstFactor, kb0, t.blocksPerStep);
+  Value column0 = e.mul(kb0, p.p);
+  if (p.tma) {
+    // Rows past the end copy row 0 (their results are not stored): every
+    // step counts the same bytes.
+    int64_t rowElements = t.blocksPerStep * p.p;
+    bulkCopyRows(
+        e.add(slot, p.xInSlot), p.tokens, rowElements * p.elementBytes(),
+        (rowElements + kRowPad) * p.elementBytes(),
+        [&](Value row) {
+          Value inside = e.lt(e.add(start, row), length);
+          Value sourceRow = e.select(inside, e.add(row0, row), e.index(0));
+          return globalAddress(
+              x, e.add(e.mul(sourceRow, p.k * p.p), column0));
+        },
+        stepBarrier);
+    return;
+  }
   Value columns =
       sharedView(b, shared, e.add(slot, p.xInSlot),
                  {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
-  Value column0 = e.mul(kb0, p.p);
   copyTile(
       columns, p.tokens, t.blocksPerStep * p.p,
       [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
@@ -315,6 +369,10 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
 
 void MonarchKernelBuilder::loadSecondStep(Value step, Value slot) {
   const StageTiling &t = p.second;
+  if (p.tma)
+    expectBytes(stepBarrier,
+                t.blocksPerStep * p.s * p.r * p.elementBytes(),
+                /*arrive=*/true);
   copyFactorBlocks(slot, secondFactor,
                    e.add(lbBase, e.mul(step, t.blocksPerStep)),
                    t.blocksPerStep);
@@ -324,6 +382,18 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
                                             Value block0, int64_t blocks) {
   bool first = factor == firstFactor;
   int64_t rows = first ? p.q : p.s, cols = first ? p.p : p.r;
+  if (p.tma) {
+    // The blocks' rows are contiguous in the factor.
+    bulkCopyRows(
+        offset, blocks * rows, cols * p.elementBytes(),
+        (cols + kRowPad) * p.elementBytes(),
+        [&](Value row) {
+          return globalAddress(
+              factor, e.mul(e.add(e.mul(block0, rows), row), cols));
+        },
+        stepBarrier);
+    return;
+  }
   Value dest = sharedView(b, shared, offset, {blocks * rows, cols + kRowPad},
                           p.elementType);
   copyTile(
@@ -336,6 +406,16 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
 }
 
 void MonarchKernelBuilder::loadResidentFactors() {
+  if (p.tma) {
+    // Counted on the first step's mbarrier, which the ring's first step
+    // arrives on: the first wait covers them.
+    stepBarrier = ringBarrier(e.index(0));
+    expectBytes(stepBarrier,
+                ((p.residentFirst ? p.kLocal * p.q * p.p : 0) +
+                 p.lLocal * p.s * p.r) *
+                    p.elementBytes(),
+                /*arrive=*/false);
+  }
   if (p.residentFirst)
     copyFactorBlocks(e.index(p.factorOffset), firstFactor, kbBase, p.kLocal);
   copyFactorBlocks(e.index(p.factorOffset + p.secondFactorOffset), secondFactor,
@@ -362,7 +442,14 @@ Value MonarchKernelBuilder::issueStep(Value step) {
   Value tileIndex = e.div(step, p.ringStepsPerTile());
   Value local = e.rem(step, p.ringStepsPerTile());
   Value slot = slotBase(step);
-  auto exists = scf::IfOp::create(b, e.lt(tileIndex, tileCount), false);
+  Value condition = e.lt(tileIndex, tileCount);
+  if (p.tma) {
+    // The last warp issues the bulk copies (it has the fewest tasks when
+    // the warps' counts differ).
+    condition = e.andI(condition, e.eq(warp, e.index(p.warps - 1)));
+    stepBarrier = ringBarrier(step);
+  }
+  auto exists = scf::IfOp::create(b, condition, false);
   if (p.residentSecond) {
     // Only stage 1 has ring steps.
     OpBuilder::InsertionGuard guard(b);
@@ -380,6 +467,8 @@ Value MonarchKernelBuilder::issueStep(Value step) {
     b.setInsertionPointToStart(&isFirst.getElseRegion().front());
     loadSecondStep(e.sub(local, e.index(firstSteps)), slot);
   }
+  if (p.tma)
+    return Value();
   // cp.async.commit_group commits the thread's copies issued since the last
   // one (none past the end: an empty group), whatever tokens it is given.
   return nvgpu::DeviceAsyncCreateGroupOp::create(
@@ -387,6 +476,22 @@ Value MonarchKernelBuilder::issueStep(Value step) {
 }
 
 void MonarchKernelBuilder::beginStep(Value step) {
+  if (p.tma) {
+    // The slot's phase (step / stages) completes with its bytes; the block
+    // barrier keeps the refill of the previous step's slot behind every
+    // warp's reads of it.
+    Value parity = e.rem(e.div(step, p.stages), 2);
+    if (p.stages == 1) {
+      gpu::BarrierOp::create(b);
+      issueStep(step);
+      waitBarrier(ringBarrier(step), parity);
+      return;
+    }
+    waitBarrier(ringBarrier(step), parity);
+    gpu::BarrierOp::create(b);
+    issueStep(e.add(step, p.stages - 1));
+    return;
+  }
   if (p.stages == 1) {
     gpu::BarrierOp::create(b);
     nvgpu::DeviceAsyncWaitOp::create(b, issueStep(step),
@@ -557,18 +662,74 @@ void MonarchKernelBuilder::clusterWait() {
                     ValueRange{});
 }
 
-void MonarchKernelBuilder::initUBarrier() {
-  uBarrier = arith::IndexCastOp::create(b, b.getI32Type(),
-                                        e.add(sharedAddress, p.barrierOffset));
-  // One arrival per phase (thread 0's, with the byte count); the fence
-  // makes the initialization visible to the cluster's st.async, which
-  // start after the cluster barrier that follows.
+void MonarchKernelBuilder::initBarriers() {
+  Type i32 = b.getI32Type();
+  SmallVector<Value> barriers;
+  if (p.cluster > 1) {
+    uBarrier = arith::IndexCastOp::create(
+        b, i32, e.add(sharedAddress, p.barrierOffset));
+    barriers.push_back(uBarrier);
+  }
+  if (p.tma) {
+    ringBarriers = arith::IndexCastOp::create(
+        b, i32, e.add(sharedAddress, p.ringBarrierOffset));
+    for (int64_t slot = 0; slot < p.stages; ++slot)
+      barriers.push_back(ringBarrier(e.index(slot)));
+  }
+  // One arrival per phase (thread 0's for u, the producer lane's for a
+  // slot, with the byte count); the fence makes the initialization visible
+  // to the cluster's st.async and to the bulk copies, which start after the
+  // (cluster or block) barrier that follows.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
+  for (Value barrier : barriers)
+    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
+                      "r,~{memory}", ValueRange{barrier});
+  inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
+                    "~{memory}", ValueRange{});
+}
+
+Value MonarchKernelBuilder::ringBarrier(Value step) {
+  Value offset = arith::IndexCastOp::create(b, b.getI32Type(),
+                                            e.mul(e.rem(step, p.stages), 8));
+  return arith::AddIOp::create(b, ringBarriers, offset);
+}
+
+void MonarchKernelBuilder::expectBytes(Value barrier, int64_t bytes,
+                                       bool arrive) {
+  Value count = arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes));
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(lane, e.index(0)));
+  inlinePtxVolatile(
+      b, Type(),
+      arrive ? "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;"
+             : "mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [$0], $1;",
+      "r,r,~{memory}", ValueRange{barrier, count});
+}
+
+Value MonarchKernelBuilder::globalAddress(Value memref, Value offset) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, memref);
+  return arith::IndexCastOp::create(
+      b, b.getI64Type(), e.add(base, e.mul(offset, p.elementBytes())));
+}
+
+void MonarchKernelBuilder::bulkCopyRows(Value dest, int64_t rows,
+                                        int64_t rowBytes, int64_t destPitch,
+                                        llvm::function_ref<Value(Value)> source,
+                                        Value barrier) {
+  Type i32 = b.getI32Type();
+  Value size = arith::ConstantOp::create(b, b.getI32IntegerAttr(rowBytes));
+  auto loop = scf::ForOp::create(b, lane, e.index(rows), e.index(32));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value row = loop.getInductionVar();
+  Value address = arith::IndexCastOp::create(
+      b, i32, e.add(sharedAddress, e.add(dest, e.mul(row, destPitch))));
   inlinePtxVolatile(b, Type(),
-                    "mbarrier.init.shared::cta.b64 [$0], 1;\n"
-                    "fence.mbarrier_init.release.cluster;",
-                    "r,~{memory}", ValueRange{uBarrier});
+                    "cp.async.bulk.shared::cluster.global.mbarrier::complete_"
+                    "tx::bytes [$0], [$1], $2, [$3];",
+                    "r,l,r,r,~{memory}",
+                    ValueRange{address, source(row), size, barrier});
 }
 
 void MonarchKernelBuilder::expectU() {
@@ -581,13 +742,13 @@ void MonarchKernelBuilder::expectU() {
                     "r,r,~{memory}", ValueRange{uBarrier, count});
 }
 
-void MonarchKernelBuilder::waitU(Value parity) {
+void MonarchKernelBuilder::waitBarrier(Value barrier, Value parity) {
   Value parity32 = arith::IndexCastOp::create(b, b.getI32Type(), parity);
   inlinePtxVolatile(b, Type(),
                     "{\n.reg .pred done;\nwait:\n"
                     "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
                     "@!done bra wait;\n}",
-                    "r,r,~{memory}", ValueRange{uBarrier, parity32});
+                    "r,r,~{memory}", ValueRange{barrier, parity32});
 }
 
 void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
@@ -824,21 +985,30 @@ void MonarchKernelBuilder::build() {
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
-  if (p.cluster > 1) {
-    // The shared-window address of the block, for mapa.
+  if (p.cluster > 1 || p.tma) {
+    // The shared-window address of the block, for mapa and bulk copies.
     sharedAddress =
         memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
-    initUBarrier();
-    // Every block of the cluster runs and has its mbarrier ready before any
-    // stores into it.
-    clusterBarrier();
+    initBarriers();
+    // Every block of the cluster runs and has its mbarriers ready before
+    // any stores or copies into it.
+    if (p.cluster > 1)
+      clusterBarrier();
+    else
+      gpu::BarrierOp::create(b);
   }
 
-  // Prologue: resident factors, committed with the ring's first step; the
-  // first stages - 1 steps, one group each (with one stage, every step
-  // loads and waits for itself).
-  if (p.residentFirst || p.residentSecond)
+  // Prologue: resident factors, with the ring's first step (TMA: by the
+  // producer warp, when the block has a tile); the first stages - 1 steps,
+  // one group each (with one stage, every step loads and waits for
+  // itself).
+  if (p.residentFirst || p.residentSecond) {
+    OpBuilder::InsertionGuard inner(b);
+    if (p.tma)
+      ifThen(b, e.andI(e.gt(tileCount, e.index(0)),
+                       e.eq(warp, e.index(p.warps - 1))));
     loadResidentFactors();
+  }
   if (p.stages > 1) {
     anchor = issueStep(e.index(0));
     for (int64_t step = 1; step + 1 < p.stages; ++step)
@@ -885,7 +1055,7 @@ void MonarchKernelBuilder::build() {
   // step, which the last stage-1 step waited for (with a cluster, the
   // stage-1 steps' barriers did).
   if (p.cluster > 1)
-    waitU(e.rem(tileIndex, 2));
+    waitBarrier(uBarrier, e.rem(tileIndex, 2));
   else if (p.residentSecond)
     gpu::BarrierOp::create(b);
 
@@ -922,7 +1092,7 @@ void MonarchKernelBuilder::build() {
     clusterWait();
   }
   // The ring's last groups are empty (past the end); drain them.
-  if (p.stages > 1)
+  if (p.stages > 1 && !p.tma)
     nvgpu::DeviceAsyncWaitOp::create(b, anchor, b.getI32IntegerAttr(0));
   gpu::ReturnOp::create(b);
 }
@@ -931,7 +1101,8 @@ void MonarchKernelBuilder::build() {
 
 FailureOr<gpu::GPUFuncOp>
 kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
-                                 gpu::GPUModuleOp module, StringRef name) {
+                                 gpu::GPUModuleOp module, StringRef name,
+                                 StringRef chip) {
   StringRef templateName = schedule.getTemplateName();
   auto unsupported = [&](const Twine &what) {
     return op.emitOpError()
@@ -975,6 +1146,15 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.cluster = *schedule.getParam("cluster");
   p.tiles = *schedule.getParam("tiles");
   int64_t residentFactors = *schedule.getParam("resident_factors");
+  p.tma = *schedule.getParam("tma") != 0;
+  if ((p.cluster > 1 || p.tma) && chipVersion(chip) < 90)
+    return op.emitOpError()
+           << "schedule '" << templateName << "': "
+           << (p.cluster > 1 ? "cluster = " + std::to_string(p.cluster) +
+                                   " (thread-block clusters)"
+                             : std::string("tma = 1 (bulk copies)"))
+           << " needs sm_90 or later, not chip '" << chip
+           << "'; give a schedule with cluster = 1 and tma = 0";
   p.xRank = xType.getRank();
   p.elementType = elementType;
   p.resultType = resultType;
@@ -988,7 +1168,8 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
   std::optional<MonarchLayout> layout =
       planMonarchLayout(p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps,
-                        p.stages, p.cluster, residentFactors, p.resultBytes());
+                        p.stages, p.cluster, residentFactors, p.tma,
+                        p.resultBytes());
   assert(layout && "cluster divides k and l (checked above)");
   static_cast<MonarchLayout &>(p) = *layout;
   if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)

@@ -53,7 +53,7 @@ SsdShape forwardSsd() {
 TEST(FeaturesTest, SchemaIsStable) {
   // Changing this list (names or order) needs a new kFeatureSchemaVersion:
   // models and records name the version they were made with.
-  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-2");
+  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-3");
   std::vector<std::string> expected = {"op_kind",
                                        "batch",
                                        "heads",
@@ -464,7 +464,7 @@ TEST(FeaturesTest, RecordIsJsonWithTheSchema) {
   runtime::json::Value root;
   std::string error;
   ASSERT_TRUE(runtime::json::parse(record, "record", root, error)) << error;
-  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-2");
+  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-3");
   EXPECT_EQ(root.get("op")->string, "mix.attention");
   EXPECT_EQ(root.get("template")->string, "attention.mma_sync");
   EXPECT_EQ(root.get("params")->get("block_n")->integer, 64);
