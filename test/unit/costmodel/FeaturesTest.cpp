@@ -412,6 +412,17 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
       << llvm::toString(secondFeatures.takeError());
   EXPECT_EQ(secondFeatures->param_resident_factors, 2);
   EXPECT_EQ(secondFeatures->tiled_bytes, 2 * 819200.0 + (16 + 4) * 32768 * 2);
+
+  // TMA: the same traffic; 8 bytes of shared memory per ring slot for its
+  // mbarrier (and alignment).
+  EXPECT_EQ(secondFeatures->param_tma, 0);
+  params[decl.findParam("tma") - decl.params.data()] = 1;
+  auto tmaFeatures = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_TRUE(static_cast<bool>(tmaFeatures))
+      << llvm::toString(tmaFeatures.takeError());
+  EXPECT_EQ(tmaFeatures->param_tma, 1);
+  EXPECT_EQ(tmaFeatures->tiled_bytes, secondFeatures->tiled_bytes);
+  EXPECT_GT(tmaFeatures->shared_bytes, secondFeatures->shared_bytes);
 }
 
 TEST(FeaturesTest, Errors) {
