@@ -459,7 +459,7 @@ std::optional<int64_t> mixc::costmodel::monarchFusedSharedBytes(
     int64_t cluster, int64_t residentFactors, int64_t tma) {
   std::optional<kernels::MonarchLayout> layout = kernels::planMonarchLayout(
       op.firstBlocks, op.firstOut, op.firstIn, op.secondBlocks, op.secondOut,
-      op.secondIn, tokens, warps, stages, cluster, residentFactors, tma != 0,
+      op.secondIn, tokens, warps, stages, cluster, residentFactors, tma,
       op.outputElementBytes);
   if (!layout)
     return std::nullopt;

@@ -146,9 +146,11 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
         {"tma",
          "1: the ring's rows arrive by bulk copies of the tensor memory "
          "accelerator (cp.async.bulk, one per row, issued by one warp and "
-         "counted on an mbarrier per ring slot; sm_90); 0: by 16-byte "
-         "cp.async from every thread",
-         {0, 1},
+         "counted on an mbarrier per ring slot), slots freed at a block "
+         "barrier per step; 2: the same, slots freed by each warp's arrival "
+         "on a second mbarrier per slot (no block barrier per step); 0: "
+         "16-byte cp.async from every thread. 1 and 2 need sm_90",
+         {0, 1, 2},
          0}}},
       {"permute.gather",
        "mix.permute",

@@ -104,10 +104,10 @@ std::optional<MonarchLayout>
 mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
                                  int64_t s, int64_t r, int64_t tokens,
                                  int64_t warps, int64_t stages, int64_t cluster,
-                                 int64_t residentFactors, bool tma,
+                                 int64_t residentFactors, int64_t tma,
                                  int64_t resultBytes) {
   if (cluster <= 0 || k % cluster || l % cluster || residentFactors < 0 ||
-      residentFactors > 2)
+      residentFactors > 2 || tma < 0 || tma > 2)
     return std::nullopt;
   constexpr int64_t bytes = 2;
   MonarchLayout m;
@@ -143,8 +143,9 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
            resultBytes;
   };
   // The 8-byte mbarriers at the end: the u mbarrier (with a cluster), then
-  // one per ring slot (with TMA), after up to 8 bytes of alignment.
-  int64_t barriers = (cluster > 1 ? 1 : 0) + (tma ? stages : 0);
+  // one per ring slot (with TMA; two with tma = 2), after up to 8 bytes of
+  // alignment.
+  int64_t barriers = (cluster > 1 ? 1 : 0) + tma * stages;
   int64_t barrierBytes = barriers ? 8 + 8 * barriers : 0;
   // (Less the alignment of the three offsets after u, and the mbarriers.)
   int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
@@ -215,8 +216,8 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
   // The mbarriers: with a cluster, the one that counts the bytes of u
   // stored into the block; with TMA, one per ring slot that counts its
-  // bulk copies.
-  m.barrierOffset = m.ringBarrierOffset = -1;
+  // bulk copies, and with tma = 2 one per slot that its readers free.
+  m.barrierOffset = m.ringBarrierOffset = m.emptyBarrierOffset = -1;
   int64_t end = (m.sharedBytes + 7) / 8 * 8;
   if (cluster > 1) {
     m.barrierOffset = end;
@@ -224,6 +225,10 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   }
   if (tma) {
     m.ringBarrierOffset = end;
+    end += 8 * stages;
+  }
+  if (tma == 2) {
+    m.emptyBarrierOffset = end;
     end += 8 * stages;
   }
   if (barriers)

@@ -56,7 +56,7 @@
 // group's lb values that y keeps contiguous, and stores them straight from
 // its accumulators (16 bytes at a group of 8 2-byte values).
 //
-// With `tma` = 1 the ring's rows arrive by bulk copies of the tensor memory
+// With `tma` = 1 or 2 the ring's rows arrive by bulk copies of the tensor memory
 // accelerator instead of 16-byte cp.async from every thread: the last warp
 // issues one cp.async.bulk per row of a step's x columns and factor blocks
 // (rows past the end copy row 0, whose results are not stored, so every
@@ -64,7 +64,12 @@
 // step's ring slot, which its lane 0 arms with the step's byte count
 // (resident factors count on the first step's). A step waits for its
 // slot's phase instead of its own copy groups: the compute warps hold no
-// copy registers and issue no copies.
+// copy registers and issue no copies. With 1, a block barrier per step
+// still frees the slot the step before read; with 2, each warp frees it
+// by an arrival on a second mbarrier per slot, which the producer warp
+// waits for before the refill, so the warps do not wait for each other
+// within a tile (a block barrier per tile keeps u, and one per y group the
+// staging buffer, from being overwritten while read).
 //
 // Each step's products are cut into warp tasks of up to 16 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
@@ -105,12 +110,15 @@ using StageTiling = MonarchTiling;
 struct MonarchPlan : MonarchLayout {
   int64_t k, q, p, l, s, r;
   int64_t tokens, warps, stages, cluster, tiles;
-  bool tma;
+  int64_t tma; // 0 cp.async, 1 bulk copies, 2 bulk copies + release barriers
   int64_t xRank;
   Type elementType, resultType;
   int64_t threads() const { return warps * 32; }
   int64_t elementBytes() const { return 2; }
   int64_t resultBytes() const { return resultType.getIntOrFloatBitWidth() / 8; }
+  bool bulk() const { return tma != 0; }
+  /// Ring slots freed by each warp's arrival rather than a block barrier.
+  bool releasedByWarps() const { return tma == 2; }
 };
 
 class MonarchKernelBuilder {
@@ -155,8 +163,13 @@ private:
                     Value barrier);
   /// The global address (i64) of element `offset` of `memref`.
   Value globalAddress(Value memref, Value offset);
-  /// TMA: the mbarrier (i32 shared address) of the slot of ring step `step`.
+  /// TMA: the mbarrier (i32 shared address) of the slot of ring step `step`
+  /// that counts its bytes, and (tma = 2) the one its readers free it on.
   Value ringBarrier(Value step);
+  Value emptyBarrier(Value step);
+  /// tma = 2: each warp's lane 0 frees the slot of step `step` (after the
+  /// warp's reads of it).
+  void releaseStep(Value step);
   /// TMA: lane 0 of the producer warp adds `bytes` to the transaction count
   /// of `barrier`, with its one arrival of the phase (`arrive`) or without.
   void expectBytes(Value barrier, int64_t bytes, bool arrive);
@@ -224,8 +237,8 @@ private:
   /// With a cluster: the mbarrier that counts the bytes of u the blocks
   /// store into this one (st.async) — initialized once; armed per tile by
   /// thread 0 with the tile's byte count; waited for, at phase parity
-  /// `parity`, before stage 2. With TMA, the ring slots' mbarriers are
-  /// initialized with it.
+  /// `parity`, before stage 2. With TMA, the ring slots' mbarriers (and,
+  /// at tma = 2, their release mbarriers) are initialized with it.
   void initBarriers();
   void expectU();
   /// Waits for the phase of `barrier` (i32 shared address) with parity
@@ -239,7 +252,8 @@ private:
   Value x, y; // [rows, n] and [rows, l * s]
   Value shared, sharedAddress, tid, lane, warp, group, quad;
   Value uBarrier; // i32 shared-window address of the u mbarrier (cluster)
-  Value ringBarriers; // i32 shared-window address of slot 0's (TMA)
+  Value ringBarriers;  // i32 shared-window address of slot 0's (TMA)
+  Value emptyBarriers; // of slot 0's release mbarrier (tma = 2)
   Value stepBarrier;  // TMA: the mbarrier of the step being issued
   Value rank, length, batchRow, clusterIndex, tileCount, kbBase, lbBase;
   Value tileStart, rowBase; // of the tile being computed
@@ -329,7 +343,7 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
                                          Value row0) {
   const StageTiling &t = p.first;
   Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
-  if (p.tma)
+  if (p.bulk())
     expectBytes(stepBarrier,
                 (p.tokens * p.p + (p.residentFirst ? 0 : p.q * p.p)) *
                     t.blocksPerStep * p.elementBytes(),
@@ -337,7 +351,7 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
   if (!p.residentFirst)
     copyFactorBlocks(slot, firstFactor, kb0, t.blocksPerStep);
   Value column0 = e.mul(kb0, p.p);
-  if (p.tma) {
+  if (p.bulk()) {
     // Rows past the end copy row 0 (their results are not stored): every
     // step counts the same bytes.
     int64_t rowElements = t.blocksPerStep * p.p;
@@ -369,7 +383,7 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
 
 void MonarchKernelBuilder::loadSecondStep(Value step, Value slot) {
   const StageTiling &t = p.second;
-  if (p.tma)
+  if (p.bulk())
     expectBytes(stepBarrier,
                 t.blocksPerStep * p.s * p.r * p.elementBytes(),
                 /*arrive=*/true);
@@ -382,7 +396,7 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
                                             Value block0, int64_t blocks) {
   bool first = factor == firstFactor;
   int64_t rows = first ? p.q : p.s, cols = first ? p.p : p.r;
-  if (p.tma) {
+  if (p.bulk()) {
     // The blocks' rows are contiguous in the factor.
     bulkCopyRows(
         offset, blocks * rows, cols * p.elementBytes(),
@@ -406,7 +420,7 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
 }
 
 void MonarchKernelBuilder::loadResidentFactors() {
-  if (p.tma) {
+  if (p.bulk()) {
     // Counted on the first step's mbarrier, which the ring's first step
     // arrives on: the first wait covers them.
     stepBarrier = ringBarrier(e.index(0));
@@ -443,7 +457,7 @@ Value MonarchKernelBuilder::issueStep(Value step) {
   Value local = e.rem(step, p.ringStepsPerTile());
   Value slot = slotBase(step);
   Value condition = e.lt(tileIndex, tileCount);
-  if (p.tma) {
+  if (p.bulk()) {
     // The last warp issues the bulk copies (it has the fewest tasks when
     // the warps' counts differ).
     condition = e.andI(condition, e.eq(warp, e.index(p.warps - 1)));
@@ -467,7 +481,7 @@ Value MonarchKernelBuilder::issueStep(Value step) {
     b.setInsertionPointToStart(&isFirst.getElseRegion().front());
     loadSecondStep(e.sub(local, e.index(firstSteps)), slot);
   }
-  if (p.tma)
+  if (p.bulk())
     return Value();
   // cp.async.commit_group commits the thread's copies issued since the last
   // one (none past the end: an empty group), whatever tokens it is given.
@@ -476,7 +490,26 @@ Value MonarchKernelBuilder::issueStep(Value step) {
 }
 
 void MonarchKernelBuilder::beginStep(Value step) {
-  if (p.tma) {
+  if (p.releasedByWarps()) {
+    // The producer warp refills the previous step's slot once every warp
+    // has released it (that slot's phase (step - 1) / stages), then every
+    // warp waits for this step's bytes: no block barrier.
+    {
+      OpBuilder::InsertionGuard guard(b);
+      ifThen(b, e.eq(warp, e.index(p.warps - 1)));
+      {
+        OpBuilder::InsertionGuard inner(b);
+        ifThen(b, e.gt(step, e.index(0)));
+        Value previous = e.sub(step, e.index(1));
+        waitBarrier(emptyBarrier(previous),
+                    e.rem(e.div(previous, p.stages), 2));
+      }
+      issueStep(e.add(step, p.stages - 1));
+    }
+    waitBarrier(ringBarrier(step), e.rem(e.div(step, p.stages), 2));
+    return;
+  }
+  if (p.bulk()) {
     // The slot's phase (step / stages) completes with its bytes; the block
     // barrier keeps the refill of the previous step's slot behind every
     // warp's reads of it.
@@ -670,11 +703,18 @@ void MonarchKernelBuilder::initBarriers() {
         b, i32, e.add(sharedAddress, p.barrierOffset));
     barriers.push_back(uBarrier);
   }
-  if (p.tma) {
+  if (p.bulk()) {
     ringBarriers = arith::IndexCastOp::create(
         b, i32, e.add(sharedAddress, p.ringBarrierOffset));
     for (int64_t slot = 0; slot < p.stages; ++slot)
       barriers.push_back(ringBarrier(e.index(slot)));
+  }
+  SmallVector<Value> releases;
+  if (p.releasedByWarps()) {
+    emptyBarriers = arith::IndexCastOp::create(
+        b, i32, e.add(sharedAddress, p.emptyBarrierOffset));
+    for (int64_t slot = 0; slot < p.stages; ++slot)
+      releases.push_back(emptyBarrier(e.index(slot)));
   }
   // One arrival per phase (thread 0's for u, the producer lane's for a
   // slot, with the byte count); the fence makes the initialization visible
@@ -685,6 +725,11 @@ void MonarchKernelBuilder::initBarriers() {
   for (Value barrier : barriers)
     inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
                       "r,~{memory}", ValueRange{barrier});
+  // A release barrier's phase: one arrival per warp.
+  Value warpCount = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.warps));
+  for (Value barrier : releases)
+    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
+                      "r,r,~{memory}", ValueRange{barrier, warpCount});
   inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
                     "~{memory}", ValueRange{});
 }
@@ -693,6 +738,24 @@ Value MonarchKernelBuilder::ringBarrier(Value step) {
   Value offset = arith::IndexCastOp::create(b, b.getI32Type(),
                                             e.mul(e.rem(step, p.stages), 8));
   return arith::AddIOp::create(b, ringBarriers, offset);
+}
+
+Value MonarchKernelBuilder::emptyBarrier(Value step) {
+  Value offset = arith::IndexCastOp::create(b, b.getI32Type(),
+                                            e.mul(e.rem(step, p.stages), 8));
+  return arith::AddIOp::create(b, emptyBarriers, offset);
+}
+
+void MonarchKernelBuilder::releaseStep(Value step) {
+  // The warp's ldmatrix reads of the slot are done (their registers are
+  // written); the arrival's release semantics order them before the
+  // producer's refill.
+  Value barrier = emptyBarrier(step);
+  inlinePtxVolatile(b, Type(), "bar.warp.sync -1;", "~{memory}", ValueRange{});
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(lane, e.index(0)));
+  inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
+                    "r,~{memory}", ValueRange{barrier});
 }
 
 void MonarchKernelBuilder::expectBytes(Value barrier, int64_t bytes,
@@ -985,7 +1048,7 @@ void MonarchKernelBuilder::build() {
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
-  if (p.cluster > 1 || p.tma) {
+  if (p.cluster > 1 || p.bulk()) {
     // The shared-window address of the block, for mapa and bulk copies.
     sharedAddress =
         memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
@@ -1004,7 +1067,7 @@ void MonarchKernelBuilder::build() {
   // itself).
   if (p.residentFirst || p.residentSecond) {
     OpBuilder::InsertionGuard inner(b);
-    if (p.tma)
+    if (p.bulk())
       ifThen(b, e.andI(e.gt(tileCount, e.index(0)),
                        e.eq(warp, e.index(p.warps - 1))));
     loadResidentFactors();
@@ -1026,7 +1089,14 @@ void MonarchKernelBuilder::build() {
   // relaxed arrive after stage 2) before any block stores into another's u;
   // thread 0 then arms the mbarrier with this tile's bytes. The remote
   // stores of a faster block may come first: the phase cannot complete
-  // before thread 0's arrival.
+  // before thread 0's arrival. Without a cluster, when warps release ring
+  // slots themselves (no block barrier per step), a block barrier keeps
+  // this tile's u stores behind the previous tile's stage-2 reads.
+  if (p.cluster == 1 && p.releasedByWarps()) {
+    OpBuilder::InsertionGuard inner(b);
+    ifThen(b, e.gt(tileIndex, e.index(0)));
+    gpu::BarrierOp::create(b);
+  }
   if (p.cluster > 1) {
     {
       OpBuilder::InsertionGuard inner(b);
@@ -1046,6 +1116,8 @@ void MonarchKernelBuilder::build() {
     Value step = e.add(tileStep, localStep);
     beginStep(step);
     firstStage(step, localStep);
+    if (p.releasedByWarps())
+      releaseStep(step);
   }
   // u is complete: with a cluster, when its mbarrier has counted every
   // byte of this tile (phase parity = tile index mod 2); without one, at a
@@ -1056,7 +1128,7 @@ void MonarchKernelBuilder::build() {
   // stage-1 steps' barriers did).
   if (p.cluster > 1)
     waitBarrier(uBarrier, e.rem(tileIndex, 2));
-  else if (p.residentSecond)
+  else if (p.residentSecond || p.releasedByWarps())
     gpu::BarrierOp::create(b);
 
   // Stage 2: straight from registers with a resident second factor, else
@@ -1073,12 +1145,18 @@ void MonarchKernelBuilder::build() {
     int64_t stepsPerGroup = p.group / p.second.blocksPerStep;
     beginStep(step);
     secondStage(step, localStep);
+    if (p.releasedByWarps())
+      releaseStep(step);
     Value next = e.add(localStep, 1);
     auto complete = scf::IfOp::create(
         b, e.eq(e.rem(next, stepsPerGroup), e.index(0)), false);
     b.setInsertionPointToStart(&complete.getThenRegion().front());
     gpu::BarrierOp::create(b);
     storeGroup(e.div(localStep, stepsPerGroup));
+    // Without block barriers per step, the next group's results wait here
+    // for the staging buffer's readers.
+    if (p.releasedByWarps())
+      gpu::BarrierOp::create(b);
   }
   // This block has read its u (its y stores need not have landed).
   if (p.cluster > 1)
@@ -1092,7 +1170,7 @@ void MonarchKernelBuilder::build() {
     clusterWait();
   }
   // The ring's last groups are empty (past the end); drain them.
-  if (p.stages > 1 && !p.tma)
+  if (p.stages > 1 && !p.bulk())
     nvgpu::DeviceAsyncWaitOp::create(b, anchor, b.getI32IntegerAttr(0));
   gpu::ReturnOp::create(b);
 }
@@ -1146,13 +1224,14 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.cluster = *schedule.getParam("cluster");
   p.tiles = *schedule.getParam("tiles");
   int64_t residentFactors = *schedule.getParam("resident_factors");
-  p.tma = *schedule.getParam("tma") != 0;
-  if ((p.cluster > 1 || p.tma) && chipVersion(chip) < 90)
+  p.tma = *schedule.getParam("tma");
+  if ((p.cluster > 1 || p.bulk()) && chipVersion(chip) < 90)
     return op.emitOpError()
            << "schedule '" << templateName << "': "
            << (p.cluster > 1 ? "cluster = " + std::to_string(p.cluster) +
                                    " (thread-block clusters)"
-                             : std::string("tma = 1 (bulk copies)"))
+                             : "tma = " + std::to_string(p.tma) +
+                                   " (bulk copies)")
            << " needs sm_90 or later, not chip '" << chip
            << "'; give a schedule with cluster = 1 and tma = 0";
   p.xRank = xType.getRank();

@@ -257,3 +257,44 @@ func.func @tma(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2, tma = 1}>} : (tensor<16384x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16>
   return %y : tensor<16384x4096xbf16>
 }
+
+// -----
+
+// tma = 2, no cluster: each ring slot gets a second mbarrier that every
+// warp's lane 0 arrives on after its reads (initialized with the warp
+// count, 4); the producer warp waits for the previous step's release
+// before refilling its slot, then every warp waits for its step's bytes:
+// no block barrier per step, one before stage 2 (u complete) and one per
+// tile after the first (u free again).
+// CHECK-LABEL: func.func @tma_released_by_warps
+// CHECK: gpu.func @monarch_0
+// CHECK-NOT: nvvm.cluster_dim
+// CHECK: %[[WARPS:.*]] = arith.constant 4 : i32
+// CHECK: mbarrier.init.shared::cta.b64 [$0], $1;", "r,r,~{memory}" %{{.*}}, %[[WARPS]]
+// CHECK: fence.mbarrier_init.release.cluster;
+// CHECK-NEXT: {{^ *}}}
+// CHECK-NEXT: gpu.barrier
+// CHECK: mbarrier.expect_tx.relaxed.cta.shared::cta.b64
+// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64
+// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64
+// The tiles: a barrier after the first; the steps.
+// CHECK: scf.for %[[TILE:.*]] = %c0
+// CHECK: arith.cmpi sgt, %[[TILE]]
+// CHECK-NEXT: scf.if
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.for
+// CHECK: mbarrier.try_wait.parity.shared::cta.b64
+// CHECK: cp.async.bulk.shared::cluster.global
+// CHECK: mbarrier.try_wait.parity.shared::cta.b64
+// CHECK-NOT: gpu.barrier
+// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
+// CHECK-NOT: gpu.barrier
+// CHECK: bar.warp.sync -1;
+// CHECK: mbarrier.arrive.shared::cta.b64 _, [$0];
+// CHECK: gpu.barrier
+// CHECK: mma.sync
+// CHECK: gpu.return
+func.func @tma_released_by_warps(%x: tensor<?x512xf16>, %f: tensor<8x32x64xf16>, %g: tensor<16x32x16xf16>) -> tensor<?x512xf16> {
+  %y = mix.monarch %x, %f, %g {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 1, stages = 3, warps = 4, tiles = 4, resident_factors = 2, tma = 2}>} : (tensor<?x512xf16>, tensor<8x32x64xf16>, tensor<16x32x16xf16>) -> tensor<?x512xf16>
+  return %y : tensor<?x512xf16>
+}

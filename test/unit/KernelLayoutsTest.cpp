@@ -27,7 +27,7 @@ struct Factors {
 
 std::string describe(const Factors &f, int64_t tokens, int64_t warps,
                      int64_t stages, int64_t cluster, int64_t resident,
-                     bool tma, int64_t resultBytes) {
+                     int64_t tma, int64_t resultBytes) {
   return "k,q,p=" + std::to_string(f.k) + "," + std::to_string(f.q) + "," +
          std::to_string(f.p) + " l,s,r=" + std::to_string(f.l) + "," +
          std::to_string(f.s) + "," + std::to_string(f.r) +
@@ -42,7 +42,7 @@ std::string describe(const Factors &f, int64_t tokens, int64_t warps,
 
 void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
                int64_t warps, int64_t stages, int64_t cluster, int64_t resident,
-               bool tma, int64_t resultBytes) {
+               int64_t tma, int64_t resultBytes) {
   constexpr int64_t bytes = 2;
   EXPECT_EQ(m.kLocal * cluster, f.k);
   EXPECT_EQ(m.lLocal * cluster, f.l);
@@ -58,7 +58,8 @@ void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
   for (int64_t offset : {m.factorOffset, m.ringOffset, m.stagingOffset})
     EXPECT_EQ(offset % kSharedAlignment, 0);
   EXPECT_EQ(m.slotBytes % kSharedAlignment, 0);
-  // The u mbarrier (cluster), then one per ring slot (TMA), 8-byte aligned.
+  // The u mbarrier (cluster), then one per ring slot (TMA) and one more per
+  // slot (tma = 2), 8-byte aligned.
   int64_t end = m.stagingOffset + m.stagingBytes;
   if (cluster > 1) {
     EXPECT_EQ(m.barrierOffset % 8, 0);
@@ -73,6 +74,13 @@ void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
     end = m.ringBarrierOffset + 8 * stages;
   } else {
     EXPECT_EQ(m.ringBarrierOffset, -1);
+  }
+  if (tma == 2) {
+    EXPECT_GE(m.emptyBarrierOffset, end);
+    EXPECT_EQ(m.emptyBarrierOffset % 8, 0);
+    end = m.emptyBarrierOffset + 8 * stages;
+  } else {
+    EXPECT_EQ(m.emptyBarrierOffset, -1);
   }
   EXPECT_EQ(m.sharedBytes, end);
 
@@ -153,7 +161,7 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
         for (int64_t stages : {1, 2, 3, 4})
           for (int64_t cluster : {1, 2, 4, 8})
             for (int64_t resident : {0, 1, 2})
-              for (bool tma : {false, true})
+              for (int64_t tma : {0, 1, 2})
                 for (int64_t resultBytes : {2, 4}) {
                   std::optional<MonarchLayout> m = planMonarchLayout(
                       f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
@@ -179,11 +187,13 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
   EXPECT_LT(fitting, plans);
 }
 
-TEST(KernelLayoutsTest, MonarchRefusesUnknownResidencyAndClusters) {
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, false, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, false, 2));
-  EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, false, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, false, 2));
+TEST(KernelLayoutsTest, MonarchRefusesUnknownValues) {
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, 0, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 0, 2));
+  EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, 0, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, 0, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 0, 3, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 0, -1, 2));
 }
 
 TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
@@ -192,7 +202,7 @@ TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
   // and its x columns per ring step, no staging buffer, and y in groups of
   // 8 lb (16-byte stores of bf16).
   std::optional<MonarchLayout> m =
-      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, false, 2);
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 0, 2);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->factorBytes, 8 * 64 * 72 * 2);
   EXPECT_EQ(m->stagingBytes, 0);
@@ -203,7 +213,7 @@ TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
   EXPECT_LE(m->sharedBytes + kStaticSharedBytes, kMaxSharedBytesPerBlock);
   // An f32 result makes groups of 4 lb: still 16-byte stores.
   std::optional<MonarchLayout> f32 =
-      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, false, 4);
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 0, 4);
   ASSERT_TRUE(f32);
   EXPECT_EQ(f32->group, 4);
   EXPECT_EQ(f32->storeWidth, 4);
