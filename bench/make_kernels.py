@@ -189,15 +189,11 @@ def monarch_cases():
         return (m, m, m), (m, m, m)
 
     def sched(text):
-        # "b64-c8-s3-w4-t16-r1-tma2" -> block_tokens 64, cluster 8, stages 3,
-        # warps 4, tiles 16, resident_factors 1, tma 2 ("tma": 1).
+        # "b64-c8-s3-w4-t16-r1" -> block_tokens 64, cluster 8, stages 3, warps 4,
+        # tiles 16, resident_factors 1.
         names = {"b": "block_tokens", "c": "cluster", "s": "stages", "w": "warps", "t": "tiles",
-                 "r": "resident_factors", "tma": "tma"}
-        params = {}
-        for part in text.split("-"):
-            key = "tma" if part.startswith("tma") else part[0]
-            params[names[key]] = int(part[len(key):] or 1)
-        return params
+                 "r": "resident_factors"}
+        return {names[part[0]]: int(part[1:]) for part in text.split("-")}
 
     # Alternative schedules at n = 4096 (benchmarked, and checked at odd rows):
     # no cluster, and the two fastest of the 2026-11-23 sweep on the H100
@@ -257,30 +253,6 @@ def monarch_cases():
                                                       out="f32", schedule=sched("b32-c2-s3-t4-r2"))
     yield "check-n256-4d-b16-c4-t1-r2", mlir([2, 3, 77, 256], *square(16),
                                              schedule=sched("b16-c4-t1-r2"))
-    # TMA (bulk copies on per-slot mbarriers): streamed, both factors and
-    # the second resident; one to four stages, clusters of 1 to 8, odd rows,
-    # rank 1, 3-D and 4-D x, f16, f32 results, non-square factors.
-    nonsquare = ((8, 32, 64), (16, 32, 16))
-    tma_checks = [
-        ("n4096-rows77", "b16-c1-s1-w4-t1-tma", [77, 4096], square(64), {}),
-        ("n4096-rank1", "b16-c1-tma", [4096], square(64), {}),
-        ("n4096-rows1000", "b64-c8-s3-t1-tma", [1000, 4096], square(64), {}),
-        ("n4096-rows1000", "b32-c8-s3-t4-r1-tma", [1000, 4096], square(64), {}),
-        ("n4096-rows1000", "b64-c8-s3-t2-r2-tma2", [1000, 4096], square(64), {}),
-        ("n4096-rows77", "b16-c1-s2-w4-t4-tma2", [77, 4096], square(64), {}),
-        ("n4096-rows1000", "b32-c8-s1-t4-r1-tma2", [1000, 4096], square(64), {}),
-        ("n1024-3d", "b16-c1-s3-t4-r2-tma2", [3, 250, 1024], square(32), {}),
-        ("nonsquare-f32", "b32-c2-s3-t4-tma2", [1000, 512], nonsquare, dict(out="f32")),
-        ("n4096-rows1000", "b64-c8-s3-t2-r2-tma", [1000, 4096], square(64), {}),
-        ("n4096-rows77", "b64-c8-s4-w4-t2-r2-tma", [77, 4096], square(64), {}),
-        ("n1024-3d", "b16-c2-s2-t4-tma", [3, 250, 1024], square(32), {}),
-        ("n1024-f32", "b32-c4-s3-t2-r2-tma", [200, 1024], square(32), dict(out="f32")),
-        ("n256-4d", "b16-c4-t1-tma", [2, 3, 77, 256], square(16), {}),
-        ("nonsquare-f16", "b16-c1-s1-t2-r1-tma", [77, 512], nonsquare, dict(dtype="f16")),
-        ("nonsquare-f32", "b32-c2-s3-t4-tma", [1000, 512], nonsquare, dict(out="f32")),
-    ]
-    for name, schedule, shape, factors, extra in tma_checks:
-        yield f"check-{name}-{schedule}", mlir(shape, *factors, schedule=sched(schedule), **extra)
     # ANCHORS.md: 16384 tokens, n = m^2, bf16; the default schedule, then
     # alternatives. n = 16384 needs a cluster of 4 or 8 (u is 32 KiB a token):
     # the default (32 tokens, cluster 2) asks for 621072 bytes of shared
@@ -293,16 +265,6 @@ def monarch_cases():
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
     for name in n4096_resident + n4096_second:
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
-    # TMA twins of the fastest cp.async schedules.
-    n4096_tma = ["b64-c8-s3-t1-tma", "b64-c8-s3-t2-r2-tma", "b64-c8-s3-w4-t1-r2-tma",
-                 "b64-c8-s4-t2-r2-tma", "b64-c8-s4-w4-t4-r2-tma", "b32-c8-s3-t4-r1-tma",
-                 "b32-c8-s4-t4-r1-tma", "b32-c8-s3-t8-r2-tma"]
-    n4096_tma += [name + "2" for name in n4096_tma]
-    for name in n4096_tma:
-        yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
-    for name in ["b64-c2-s3-t1-tma", "b64-c2-s3-t4-r2-tma", "b64-c2-s3-t1-tma2",
-                 "b64-c2-s3-t4-r2-tma2"]:
-        yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
     for name in ["b32-c1-t1", "b64-c2-s3"] + n1024_resident:
         yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
 

@@ -435,7 +435,7 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   int64_t resident = *paramValue(decl, params, "resident_factors");
   std::optional<int64_t> shared = monarchFusedSharedBytes(
       op, tokens, warps, *paramValue(decl, params, "stages"), cluster,
-      resident, *paramValue(decl, params, "tma"));
+      resident);
   if (!shared)
     return featureError("monarch.fused: cluster (" + llvm::Twine(cluster) +
                         ") does not divide the factors' block counts");

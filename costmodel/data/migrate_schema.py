@@ -9,53 +9,30 @@ for them. Usage: migrate_schema.py FILE... (rewritten in place).
 import json
 import sys
 
-# Each step: the next schema and its edits. ("insert", after, name, values,
-# param) inserts feature `name` after feature `after`; ("fill", name,
-# values, param) sets the value of existing feature `name`. `values` maps a
-# template to its value (absent templates: null), which also goes into the
-# record's params as `param`.
+# mixc-features-1 -> -2: monarch.fused's resident_factors (0, the default
+# these records were compiled with; null for other templates).
 STEPS = {
-    # monarch.fused's resident_factors (0, the default these records were
-    # compiled with).
     "mixc-features-1": (
         "mixc-features-2",
-        [("insert", "param_tiles", "param_resident_factors",
+        [("param_tiles", "param_resident_factors",
           {"monarch.fused": 0}, "resident_factors")],
     ),
-    # monarch.fused's tma (0: its records were compiled with cp.async), in
-    # the feature param_tma that attention.wgmma already fills.
-    "mixc-features-2": (
-        "mixc-features-3",
-        [("fill", "param_tma", {"monarch.fused": 0}, "tma")],
-    ),
 }
-# Positions of the features of -1 and -2 that the edits name, for records
-# without feature_names.
+# Position of the features of -1 that the inserts follow.
 V1_INDEX = {"param_tiles": 42}
-V2_INDEX = {"param_tma": 36}
 
 
 def migrate(record):
     while record.get("schema_version") in STEPS:
-        source = record["schema_version"]
-        target, edits = STEPS[source]
-        positions = V1_INDEX if source == "mixc-features-1" else V2_INDEX
-        for kind, *edit in edits:
+        target, inserts = STEPS[record["schema_version"]]
+        for after, name, values, param in inserts:
             names = record.get("feature_names")
-            if kind == "insert":
-                after, name, values, param = edit
-                index = (names.index(after) if names else positions[after]) + 1
-            else:
-                name, values, param = edit
-                index = names.index(name) if names else positions[name]
+            index = (names.index(after) if names else V1_INDEX[after]) + 1
             value = values.get(record.get("template"))
             for key in ("features", "static_features"):
                 if key in record and record[key] is not None:
-                    if kind == "insert":
-                        record[key].insert(index, value)
-                    elif value is not None:
-                        record[key][index] = value
-            if names and kind == "insert":
+                    record[key].insert(index, value)
+            if names:
                 names.insert(index, name)
             if value is not None and isinstance(record.get("params"), dict):
                 record["params"].setdefault(param, value)

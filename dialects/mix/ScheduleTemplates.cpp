@@ -142,15 +142,6 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          "stores y straight from registers. 0: both stream with x, every "
          "tile",
          {0, 1, 2},
-         0},
-        {"tma",
-         "1: the ring's rows arrive by bulk copies of the tensor memory "
-         "accelerator (cp.async.bulk, one per row, issued by one warp and "
-         "counted on an mbarrier per ring slot), slots freed at a block "
-         "barrier per step; 2: the same, slots freed by each warp's arrival "
-         "on a second mbarrier per slot (no block barrier per step); 0: "
-         "16-byte cp.async from every thread. 1 and 2 need sm_90",
-         {0, 1, 2},
          0}}},
       {"permute.gather",
        "mix.permute",

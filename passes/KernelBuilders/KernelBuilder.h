@@ -210,8 +210,7 @@ buildSsdChunkedKernel(mix::SSDOp op, mix::ScheduleAttr schedule,
 
 /// mix.monarch with `monarch.fused`: both block-diagonal products in one
 /// kernel, the permutation through shared memory, for NVVM chip `chip`
-/// (clusters and TMA need sm_90 or later)
-/// (passes/KernelBuilders/Monarch.cpp).
+/// (clusters need sm_90 or later) (passes/KernelBuilders/Monarch.cpp).
 mlir::FailureOr<mlir::gpu::GPUFuncOp>
 buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
                         mlir::gpu::GPUModuleOp module, llvm::StringRef name,

@@ -104,10 +104,9 @@ std::optional<MonarchLayout>
 mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
                                  int64_t s, int64_t r, int64_t tokens,
                                  int64_t warps, int64_t stages, int64_t cluster,
-                                 int64_t residentFactors, int64_t tma,
-                                 int64_t resultBytes) {
+                                 int64_t residentFactors, int64_t resultBytes) {
   if (cluster <= 0 || k % cluster || l % cluster || residentFactors < 0 ||
-      residentFactors > 2 || tma < 0 || tma > 2)
+      residentFactors > 2)
     return std::nullopt;
   constexpr int64_t bytes = 2;
   MonarchLayout m;
@@ -142,15 +141,11 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
     return tokens * chooseStagingPitch(s * group, group, resultBytes) *
            resultBytes;
   };
-  // The 8-byte mbarriers at the end: the u mbarrier (with a cluster), then
-  // one per ring slot (with TMA; two with tma = 2), after up to 8 bytes of
-  // alignment.
-  int64_t barriers = (cluster > 1 ? 1 : 0) + tma * stages;
-  int64_t barrierBytes = barriers ? 8 + 8 * barriers : 0;
-  // (Less the alignment of the three offsets after u, and the mbarriers.)
+  // (Less the alignment of the three offsets after u, and, with a cluster,
+  // the u mbarrier at the end.)
   int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
                       alignUp(m.factorBytes) - 3 * kSharedAlignment -
-                      barrierBytes;
+                      (cluster > 1 ? 16 : 0);
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
   int64_t maxWidth = 16 / resultBytes;
   m.group = 1;
@@ -214,25 +209,13 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   m.ringOffset = alignUp(m.factorOffset + m.factorBytes);
   m.stagingOffset = alignUp(m.ringOffset + stages * m.slotBytes);
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
-  // The mbarriers: with a cluster, the one that counts the bytes of u
-  // stored into the block; with TMA, one per ring slot that counts its
-  // bulk copies, and with tma = 2 one per slot that its readers free.
-  m.barrierOffset = m.ringBarrierOffset = m.emptyBarrierOffset = -1;
-  int64_t end = (m.sharedBytes + 7) / 8 * 8;
+  // With a cluster, the 8-byte mbarrier that counts the bytes of u stored
+  // into the block.
+  m.barrierOffset = -1;
   if (cluster > 1) {
-    m.barrierOffset = end;
-    end += 8;
+    m.barrierOffset = (m.sharedBytes + 7) / 8 * 8;
+    m.sharedBytes = m.barrierOffset + 8;
   }
-  if (tma) {
-    m.ringBarrierOffset = end;
-    end += 8 * stages;
-  }
-  if (tma == 2) {
-    m.emptyBarrierOffset = end;
-    end += 8 * stages;
-  }
-  if (barriers)
-    m.sharedBytes = end;
   return m;
 }
 

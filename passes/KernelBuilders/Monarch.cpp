@@ -56,28 +56,12 @@
 // group's lb values that y keeps contiguous, and stores them straight from
 // its accumulators (16 bytes at a group of 8 2-byte values).
 //
-// With `tma` = 1 or 2 the ring's rows arrive by bulk copies of the tensor memory
-// accelerator instead of 16-byte cp.async from every thread: the last warp
-// issues one cp.async.bulk per row of a step's x columns and factor blocks
-// (rows past the end copy row 0, whose results are not stored, so every
-// step counts the same bytes), each completing on the mbarrier of the
-// step's ring slot, which its lane 0 arms with the step's byte count
-// (resident factors count on the first step's). A step waits for its
-// slot's phase instead of its own copy groups: the compute warps hold no
-// copy registers and issue no copies. With 1, a block barrier per step
-// still frees the slot the step before read; with 2, each warp frees it
-// by an arrival on a second mbarrier per slot, which the producer warp
-// waits for before the refill, so the warps do not wait for each other
-// within a tile (a block barrier per tile keeps u, and one per y group the
-// staging buffer, from being overwritten while read).
-//
 // Each step's products are cut into warp tasks of up to 16 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
 //
 // Shared memory: one dynamic block, [u regions | resident factors | ring
-// slots | staging (streamed second factor only) | u mbarrier (cluster) |
-// slot mbarriers (TMA)].
+// slots | staging (streamed second factor only) | u mbarrier (cluster)].
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,15 +94,11 @@ using StageTiling = MonarchTiling;
 struct MonarchPlan : MonarchLayout {
   int64_t k, q, p, l, s, r;
   int64_t tokens, warps, stages, cluster, tiles;
-  int64_t tma; // 0 cp.async, 1 bulk copies, 2 bulk copies + release barriers
   int64_t xRank;
   Type elementType, resultType;
   int64_t threads() const { return warps * 32; }
   int64_t elementBytes() const { return 2; }
   int64_t resultBytes() const { return resultType.getIntOrFloatBitWidth() / 8; }
-  bool bulk() const { return tma != 0; }
-  /// Ring slots freed by each warp's arrival rather than a block barrier.
-  bool releasedByWarps() const { return tma == 2; }
 };
 
 class MonarchKernelBuilder {
@@ -139,11 +119,9 @@ private:
   /// block's tile `tileIndex`.
   std::pair<Value, Value> tileOrigin(Value tileIndex);
   Value rowsView(Value arg);
-  /// Issues the copies of ring step `step` (per tile, stage 1's steps, then
-  /// stage 2's; nothing past the last tile). cp.async: every thread's,
-  /// committed as one group (every thread commits one group per step; the
-  /// group is returned). TMA: the producer warp's bulk copies, counted on
-  /// the step's slot mbarrier (null is returned).
+  /// Issues the cp.async copies of ring step `step` (per tile, stage 1's
+  /// steps, then stage 2's; nothing past the last tile) and commits them as
+  /// one group, so that every thread commits one group per step.
   Value issueStep(Value step);
   void loadFirstStep(Value step, Value slot, Value start, Value row0);
   void loadSecondStep(Value step, Value slot);
@@ -151,28 +129,9 @@ private:
   /// from block `block0` on, into rows padded by kRowPad at byte `offset`.
   void copyFactorBlocks(Value offset, Value factor, Value block0,
                         int64_t blocks);
-  /// With resident factors: the copies of this block's resident factor
-  /// blocks, once (cp.async: committed with the ring's first step; TMA:
-  /// counted on the first step's mbarrier).
+  /// With resident factors: cp.async of this block's resident factor
+  /// blocks, once (committed with the ring's first step).
   void loadResidentFactors();
-  /// TMA: `rows` rows of `rowBytes` bytes, each one bulk copy from global
-  /// address `source(row)` (i64) to shared byte `dest` + row `destPitch`,
-  /// spread over the producer warp's lanes, completing on `barrier`.
-  void bulkCopyRows(Value dest, int64_t rows, int64_t rowBytes,
-                    int64_t destPitch, llvm::function_ref<Value(Value)> source,
-                    Value barrier);
-  /// The global address (i64) of element `offset` of `memref`.
-  Value globalAddress(Value memref, Value offset);
-  /// TMA: the mbarrier (i32 shared address) of the slot of ring step `step`
-  /// that counts its bytes, and (tma = 2) the one its readers free it on.
-  Value ringBarrier(Value step);
-  Value emptyBarrier(Value step);
-  /// tma = 2: each warp's lane 0 frees the slot of step `step` (after the
-  /// warp's reads of it).
-  void releaseStep(Value step);
-  /// TMA: lane 0 of the producer warp adds `bytes` to the transaction count
-  /// of `barrier`, with its one arrival of the phase (`arrive`) or without.
-  void expectBytes(Value barrier, int64_t bytes, bool arrive);
   /// The factor blocks stage 1 step `localStep`, ring step `step`, reads:
   /// its ring slot, or its part of the resident factors.
   Value firstFactors(Value step, Value localStep);
@@ -237,13 +196,10 @@ private:
   /// With a cluster: the mbarrier that counts the bytes of u the blocks
   /// store into this one (st.async) — initialized once; armed per tile by
   /// thread 0 with the tile's byte count; waited for, at phase parity
-  /// `parity`, before stage 2. With TMA, the ring slots' mbarriers (and,
-  /// at tma = 2, their release mbarriers) are initialized with it.
-  void initBarriers();
+  /// `parity`, before stage 2.
+  void initUBarrier();
   void expectU();
-  /// Waits for the phase of `barrier` (i32 shared address) with parity
-  /// `parity` to complete.
-  void waitBarrier(Value barrier, Value parity);
+  void waitU(Value parity);
 
   const MonarchPlan &p;
   ImplicitLocOpBuilder &b;
@@ -252,9 +208,6 @@ private:
   Value x, y; // [rows, n] and [rows, l * s]
   Value shared, sharedAddress, tid, lane, warp, group, quad;
   Value uBarrier; // i32 shared-window address of the u mbarrier (cluster)
-  Value ringBarriers;  // i32 shared-window address of slot 0's (TMA)
-  Value emptyBarriers; // of slot 0's release mbarrier (tma = 2)
-  Value stepBarrier;  // TMA: the mbarrier of the step being issued
   Value rank, length, batchRow, clusterIndex, tileCount, kbBase, lbBase;
   Value tileStart, rowBase; // of the tile being computed
   Value anchor;             // a committed group: an SSA anchor for the waits
@@ -343,33 +296,12 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
                                          Value row0) {
   const StageTiling &t = p.first;
   Value kb0 = e.add(kbBase, e.mul(step, t.blocksPerStep));
-  if (p.bulk())
-    expectBytes(stepBarrier,
-                (p.tokens * p.p + (p.residentFirst ? 0 : p.q * p.p)) *
-                    t.blocksPerStep * p.elementBytes(),
-                /*arrive=*/true);
   if (!p.residentFirst)
     copyFactorBlocks(slot, firstFactor, kb0, t.blocksPerStep);
-  Value column0 = e.mul(kb0, p.p);
-  if (p.bulk()) {
-    // Rows past the end copy row 0 (their results are not stored): every
-    // step counts the same bytes.
-    int64_t rowElements = t.blocksPerStep * p.p;
-    bulkCopyRows(
-        e.add(slot, p.xInSlot), p.tokens, rowElements * p.elementBytes(),
-        (rowElements + kRowPad) * p.elementBytes(),
-        [&](Value row) {
-          Value inside = e.lt(e.add(start, row), length);
-          Value sourceRow = e.select(inside, e.add(row0, row), e.index(0));
-          return globalAddress(
-              x, e.add(e.mul(sourceRow, p.k * p.p), column0));
-        },
-        stepBarrier);
-    return;
-  }
   Value columns =
       sharedView(b, shared, e.add(slot, p.xInSlot),
                  {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
+  Value column0 = e.mul(kb0, p.p);
   copyTile(
       columns, p.tokens, t.blocksPerStep * p.p,
       [&](Value row, Value col) -> std::pair<SmallVector<Value>, Value> {
@@ -383,10 +315,6 @@ void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
 
 void MonarchKernelBuilder::loadSecondStep(Value step, Value slot) {
   const StageTiling &t = p.second;
-  if (p.bulk())
-    expectBytes(stepBarrier,
-                t.blocksPerStep * p.s * p.r * p.elementBytes(),
-                /*arrive=*/true);
   copyFactorBlocks(slot, secondFactor,
                    e.add(lbBase, e.mul(step, t.blocksPerStep)),
                    t.blocksPerStep);
@@ -396,18 +324,6 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
                                             Value block0, int64_t blocks) {
   bool first = factor == firstFactor;
   int64_t rows = first ? p.q : p.s, cols = first ? p.p : p.r;
-  if (p.bulk()) {
-    // The blocks' rows are contiguous in the factor.
-    bulkCopyRows(
-        offset, blocks * rows, cols * p.elementBytes(),
-        (cols + kRowPad) * p.elementBytes(),
-        [&](Value row) {
-          return globalAddress(
-              factor, e.mul(e.add(e.mul(block0, rows), row), cols));
-        },
-        stepBarrier);
-    return;
-  }
   Value dest = sharedView(b, shared, offset, {blocks * rows, cols + kRowPad},
                           p.elementType);
   copyTile(
@@ -420,16 +336,6 @@ void MonarchKernelBuilder::copyFactorBlocks(Value offset, Value factor,
 }
 
 void MonarchKernelBuilder::loadResidentFactors() {
-  if (p.bulk()) {
-    // Counted on the first step's mbarrier, which the ring's first step
-    // arrives on: the first wait covers them.
-    stepBarrier = ringBarrier(e.index(0));
-    expectBytes(stepBarrier,
-                ((p.residentFirst ? p.kLocal * p.q * p.p : 0) +
-                 p.lLocal * p.s * p.r) *
-                    p.elementBytes(),
-                /*arrive=*/false);
-  }
   if (p.residentFirst)
     copyFactorBlocks(e.index(p.factorOffset), firstFactor, kbBase, p.kLocal);
   copyFactorBlocks(e.index(p.factorOffset + p.secondFactorOffset), secondFactor,
@@ -456,14 +362,7 @@ Value MonarchKernelBuilder::issueStep(Value step) {
   Value tileIndex = e.div(step, p.ringStepsPerTile());
   Value local = e.rem(step, p.ringStepsPerTile());
   Value slot = slotBase(step);
-  Value condition = e.lt(tileIndex, tileCount);
-  if (p.bulk()) {
-    // The last warp issues the bulk copies (it has the fewest tasks when
-    // the warps' counts differ).
-    condition = e.andI(condition, e.eq(warp, e.index(p.warps - 1)));
-    stepBarrier = ringBarrier(step);
-  }
-  auto exists = scf::IfOp::create(b, condition, false);
+  auto exists = scf::IfOp::create(b, e.lt(tileIndex, tileCount), false);
   if (p.residentSecond) {
     // Only stage 1 has ring steps.
     OpBuilder::InsertionGuard guard(b);
@@ -481,8 +380,6 @@ Value MonarchKernelBuilder::issueStep(Value step) {
     b.setInsertionPointToStart(&isFirst.getElseRegion().front());
     loadSecondStep(e.sub(local, e.index(firstSteps)), slot);
   }
-  if (p.bulk())
-    return Value();
   // cp.async.commit_group commits the thread's copies issued since the last
   // one (none past the end: an empty group), whatever tokens it is given.
   return nvgpu::DeviceAsyncCreateGroupOp::create(
@@ -490,41 +387,6 @@ Value MonarchKernelBuilder::issueStep(Value step) {
 }
 
 void MonarchKernelBuilder::beginStep(Value step) {
-  if (p.releasedByWarps()) {
-    // The producer warp refills the previous step's slot once every warp
-    // has released it (that slot's phase (step - 1) / stages), then every
-    // warp waits for this step's bytes: no block barrier.
-    {
-      OpBuilder::InsertionGuard guard(b);
-      ifThen(b, e.eq(warp, e.index(p.warps - 1)));
-      {
-        OpBuilder::InsertionGuard inner(b);
-        ifThen(b, e.gt(step, e.index(0)));
-        Value previous = e.sub(step, e.index(1));
-        waitBarrier(emptyBarrier(previous),
-                    e.rem(e.div(previous, p.stages), 2));
-      }
-      issueStep(e.add(step, p.stages - 1));
-    }
-    waitBarrier(ringBarrier(step), e.rem(e.div(step, p.stages), 2));
-    return;
-  }
-  if (p.bulk()) {
-    // The slot's phase (step / stages) completes with its bytes; the block
-    // barrier keeps the refill of the previous step's slot behind every
-    // warp's reads of it.
-    Value parity = e.rem(e.div(step, p.stages), 2);
-    if (p.stages == 1) {
-      gpu::BarrierOp::create(b);
-      issueStep(step);
-      waitBarrier(ringBarrier(step), parity);
-      return;
-    }
-    waitBarrier(ringBarrier(step), parity);
-    gpu::BarrierOp::create(b);
-    issueStep(e.add(step, p.stages - 1));
-    return;
-  }
   if (p.stages == 1) {
     gpu::BarrierOp::create(b);
     nvgpu::DeviceAsyncWaitOp::create(b, issueStep(step),
@@ -695,104 +557,18 @@ void MonarchKernelBuilder::clusterWait() {
                     ValueRange{});
 }
 
-void MonarchKernelBuilder::initBarriers() {
-  Type i32 = b.getI32Type();
-  SmallVector<Value> barriers;
-  if (p.cluster > 1) {
-    uBarrier = arith::IndexCastOp::create(
-        b, i32, e.add(sharedAddress, p.barrierOffset));
-    barriers.push_back(uBarrier);
-  }
-  if (p.bulk()) {
-    ringBarriers = arith::IndexCastOp::create(
-        b, i32, e.add(sharedAddress, p.ringBarrierOffset));
-    for (int64_t slot = 0; slot < p.stages; ++slot)
-      barriers.push_back(ringBarrier(e.index(slot)));
-  }
-  SmallVector<Value> releases;
-  if (p.releasedByWarps()) {
-    emptyBarriers = arith::IndexCastOp::create(
-        b, i32, e.add(sharedAddress, p.emptyBarrierOffset));
-    for (int64_t slot = 0; slot < p.stages; ++slot)
-      releases.push_back(emptyBarrier(e.index(slot)));
-  }
-  // One arrival per phase (thread 0's for u, the producer lane's for a
-  // slot, with the byte count); the fence makes the initialization visible
-  // to the cluster's st.async and to the bulk copies, which start after the
-  // (cluster or block) barrier that follows.
+void MonarchKernelBuilder::initUBarrier() {
+  uBarrier = arith::IndexCastOp::create(b, b.getI32Type(),
+                                        e.add(sharedAddress, p.barrierOffset));
+  // One arrival per phase (thread 0's, with the byte count); the fence
+  // makes the initialization visible to the cluster's st.async, which
+  // start after the cluster barrier that follows.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  for (Value barrier : barriers)
-    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
-                      "r,~{memory}", ValueRange{barrier});
-  // A release barrier's phase: one arrival per warp.
-  Value warpCount = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.warps));
-  for (Value barrier : releases)
-    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
-                      "r,r,~{memory}", ValueRange{barrier, warpCount});
-  inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
-                    "~{memory}", ValueRange{});
-}
-
-Value MonarchKernelBuilder::ringBarrier(Value step) {
-  Value offset = arith::IndexCastOp::create(b, b.getI32Type(),
-                                            e.mul(e.rem(step, p.stages), 8));
-  return arith::AddIOp::create(b, ringBarriers, offset);
-}
-
-Value MonarchKernelBuilder::emptyBarrier(Value step) {
-  Value offset = arith::IndexCastOp::create(b, b.getI32Type(),
-                                            e.mul(e.rem(step, p.stages), 8));
-  return arith::AddIOp::create(b, emptyBarriers, offset);
-}
-
-void MonarchKernelBuilder::releaseStep(Value step) {
-  // The warp's ldmatrix reads of the slot are done (their registers are
-  // written); the arrival's release semantics order them before the
-  // producer's refill.
-  Value barrier = emptyBarrier(step);
-  inlinePtxVolatile(b, Type(), "bar.warp.sync -1;", "~{memory}", ValueRange{});
-  OpBuilder::InsertionGuard guard(b);
-  ifThen(b, e.eq(lane, e.index(0)));
-  inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
-                    "r,~{memory}", ValueRange{barrier});
-}
-
-void MonarchKernelBuilder::expectBytes(Value barrier, int64_t bytes,
-                                       bool arrive) {
-  Value count = arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes));
-  OpBuilder::InsertionGuard guard(b);
-  ifThen(b, e.eq(lane, e.index(0)));
-  inlinePtxVolatile(
-      b, Type(),
-      arrive ? "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;"
-             : "mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [$0], $1;",
-      "r,r,~{memory}", ValueRange{barrier, count});
-}
-
-Value MonarchKernelBuilder::globalAddress(Value memref, Value offset) {
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, memref);
-  return arith::IndexCastOp::create(
-      b, b.getI64Type(), e.add(base, e.mul(offset, p.elementBytes())));
-}
-
-void MonarchKernelBuilder::bulkCopyRows(Value dest, int64_t rows,
-                                        int64_t rowBytes, int64_t destPitch,
-                                        llvm::function_ref<Value(Value)> source,
-                                        Value barrier) {
-  Type i32 = b.getI32Type();
-  Value size = arith::ConstantOp::create(b, b.getI32IntegerAttr(rowBytes));
-  auto loop = scf::ForOp::create(b, lane, e.index(rows), e.index(32));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(loop.getBody());
-  Value row = loop.getInductionVar();
-  Value address = arith::IndexCastOp::create(
-      b, i32, e.add(sharedAddress, e.add(dest, e.mul(row, destPitch))));
   inlinePtxVolatile(b, Type(),
-                    "cp.async.bulk.shared::cluster.global.mbarrier::complete_"
-                    "tx::bytes [$0], [$1], $2, [$3];",
-                    "r,l,r,r,~{memory}",
-                    ValueRange{address, source(row), size, barrier});
+                    "mbarrier.init.shared::cta.b64 [$0], 1;\n"
+                    "fence.mbarrier_init.release.cluster;",
+                    "r,~{memory}", ValueRange{uBarrier});
 }
 
 void MonarchKernelBuilder::expectU() {
@@ -805,13 +581,13 @@ void MonarchKernelBuilder::expectU() {
                     "r,r,~{memory}", ValueRange{uBarrier, count});
 }
 
-void MonarchKernelBuilder::waitBarrier(Value barrier, Value parity) {
+void MonarchKernelBuilder::waitU(Value parity) {
   Value parity32 = arith::IndexCastOp::create(b, b.getI32Type(), parity);
   inlinePtxVolatile(b, Type(),
                     "{\n.reg .pred done;\nwait:\n"
                     "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
                     "@!done bra wait;\n}",
-                    "r,r,~{memory}", ValueRange{barrier, parity32});
+                    "r,r,~{memory}", ValueRange{uBarrier, parity32});
 }
 
 void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
@@ -1048,30 +824,21 @@ void MonarchKernelBuilder::build() {
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
-  if (p.cluster > 1 || p.bulk()) {
-    // The shared-window address of the block, for mapa and bulk copies.
+  if (p.cluster > 1) {
+    // The shared-window address of the block, for mapa.
     sharedAddress =
         memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
-    initBarriers();
-    // Every block of the cluster runs and has its mbarriers ready before
-    // any stores or copies into it.
-    if (p.cluster > 1)
-      clusterBarrier();
-    else
-      gpu::BarrierOp::create(b);
+    initUBarrier();
+    // Every block of the cluster runs and has its mbarrier ready before any
+    // stores into it.
+    clusterBarrier();
   }
 
-  // Prologue: resident factors, with the ring's first step (TMA: by the
-  // producer warp, when the block has a tile); the first stages - 1 steps,
-  // one group each (with one stage, every step loads and waits for
-  // itself).
-  if (p.residentFirst || p.residentSecond) {
-    OpBuilder::InsertionGuard inner(b);
-    if (p.bulk())
-      ifThen(b, e.andI(e.gt(tileCount, e.index(0)),
-                       e.eq(warp, e.index(p.warps - 1))));
+  // Prologue: resident factors, committed with the ring's first step; the
+  // first stages - 1 steps, one group each (with one stage, every step
+  // loads and waits for itself).
+  if (p.residentFirst || p.residentSecond)
     loadResidentFactors();
-  }
   if (p.stages > 1) {
     anchor = issueStep(e.index(0));
     for (int64_t step = 1; step + 1 < p.stages; ++step)
@@ -1089,14 +856,7 @@ void MonarchKernelBuilder::build() {
   // relaxed arrive after stage 2) before any block stores into another's u;
   // thread 0 then arms the mbarrier with this tile's bytes. The remote
   // stores of a faster block may come first: the phase cannot complete
-  // before thread 0's arrival. Without a cluster, when warps release ring
-  // slots themselves (no block barrier per step), a block barrier keeps
-  // this tile's u stores behind the previous tile's stage-2 reads.
-  if (p.cluster == 1 && p.releasedByWarps()) {
-    OpBuilder::InsertionGuard inner(b);
-    ifThen(b, e.gt(tileIndex, e.index(0)));
-    gpu::BarrierOp::create(b);
-  }
+  // before thread 0's arrival.
   if (p.cluster > 1) {
     {
       OpBuilder::InsertionGuard inner(b);
@@ -1116,8 +876,6 @@ void MonarchKernelBuilder::build() {
     Value step = e.add(tileStep, localStep);
     beginStep(step);
     firstStage(step, localStep);
-    if (p.releasedByWarps())
-      releaseStep(step);
   }
   // u is complete: with a cluster, when its mbarrier has counted every
   // byte of this tile (phase parity = tile index mod 2); without one, at a
@@ -1127,8 +885,8 @@ void MonarchKernelBuilder::build() {
   // step, which the last stage-1 step waited for (with a cluster, the
   // stage-1 steps' barriers did).
   if (p.cluster > 1)
-    waitBarrier(uBarrier, e.rem(tileIndex, 2));
-  else if (p.residentSecond || p.releasedByWarps())
+    waitU(e.rem(tileIndex, 2));
+  else if (p.residentSecond)
     gpu::BarrierOp::create(b);
 
   // Stage 2: straight from registers with a resident second factor, else
@@ -1145,18 +903,12 @@ void MonarchKernelBuilder::build() {
     int64_t stepsPerGroup = p.group / p.second.blocksPerStep;
     beginStep(step);
     secondStage(step, localStep);
-    if (p.releasedByWarps())
-      releaseStep(step);
     Value next = e.add(localStep, 1);
     auto complete = scf::IfOp::create(
         b, e.eq(e.rem(next, stepsPerGroup), e.index(0)), false);
     b.setInsertionPointToStart(&complete.getThenRegion().front());
     gpu::BarrierOp::create(b);
     storeGroup(e.div(localStep, stepsPerGroup));
-    // Without block barriers per step, the next group's results wait here
-    // for the staging buffer's readers.
-    if (p.releasedByWarps())
-      gpu::BarrierOp::create(b);
   }
   // This block has read its u (its y stores need not have landed).
   if (p.cluster > 1)
@@ -1170,7 +922,7 @@ void MonarchKernelBuilder::build() {
     clusterWait();
   }
   // The ring's last groups are empty (past the end); drain them.
-  if (p.stages > 1 && !p.bulk())
+  if (p.stages > 1)
     nvgpu::DeviceAsyncWaitOp::create(b, anchor, b.getI32IntegerAttr(0));
   gpu::ReturnOp::create(b);
 }
@@ -1224,16 +976,12 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.cluster = *schedule.getParam("cluster");
   p.tiles = *schedule.getParam("tiles");
   int64_t residentFactors = *schedule.getParam("resident_factors");
-  p.tma = *schedule.getParam("tma");
-  if ((p.cluster > 1 || p.bulk()) && chipVersion(chip) < 90)
+  // Thread-block clusters (and st.async, mapa) are sm_90's.
+  if (p.cluster > 1 && chipVersion(chip) < 90)
     return op.emitOpError()
-           << "schedule '" << templateName << "': "
-           << (p.cluster > 1 ? "cluster = " + std::to_string(p.cluster) +
-                                   " (thread-block clusters)"
-                             : "tma = " + std::to_string(p.tma) +
-                                   " (bulk copies)")
-           << " needs sm_90 or later, not chip '" << chip
-           << "'; give a schedule with cluster = 1 and tma = 0";
+           << "schedule '" << templateName << "': cluster = " << p.cluster
+           << " (thread-block clusters) needs sm_90 or later, not chip '"
+           << chip << "'; give a schedule with cluster = 1";
   p.xRank = xType.getRank();
   p.elementType = elementType;
   p.resultType = resultType;
@@ -1247,8 +995,7 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
   std::optional<MonarchLayout> layout =
       planMonarchLayout(p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps,
-                        p.stages, p.cluster, residentFactors, p.tma,
-                        p.resultBytes());
+                        p.stages, p.cluster, residentFactors, p.resultBytes());
   assert(layout && "cluster divides k and l (checked above)");
   static_cast<MonarchLayout &>(p) = *layout;
   if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)

@@ -18,9 +18,7 @@
 // CHECK-SAME: nvvm.cluster_dim = array<i32: 2, 1, 1>
 // CHECK: gpu.dynamic_shared_memory
 // CHECK: memref.extract_aligned_pointer_as_index
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
-// CHECK-NOT: mbarrier.init
-// CHECK: fence.mbarrier_init.release.cluster;
+// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;\0Afence.mbarrier_init.release.cluster;
 // CHECK: barrier.cluster.arrive.aligned;\0Abarrier.cluster.wait.aligned;
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<32x32x32xbf16, #gpu.address_space<global>> to memref<256x40xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<?x1024xbf16, #gpu.address_space<global>> to memref<32x264xbf16, #gpu.address_space<workgroup>>
@@ -212,89 +210,4 @@ func.func @dynamic_feature_size(%x: tensor<8x?xbf16>, %f: tensor<16x16x16xbf16>)
   // expected-error @+1 {{'mix.monarch' op kernel template 'monarch.fused' does not lower a dynamic feature size or dynamic factor shapes (the CPU path, --mix-cpu-pipeline, does)}}
   %y = mix.monarch %x, %f, %f : (tensor<8x?xbf16>, tensor<16x16x16xbf16>, tensor<16x16x16xbf16>) -> tensor<8x256xbf16>
   return %y : tensor<8x256xbf16>
-}
-
-// -----
-
-// TMA (n = 4096, 64 tokens, a cluster of 8, 3 stages, the second factor
-// resident): thread 0 initializes the u mbarrier and one per ring slot;
-// the producer (last) warp counts the resident factor's bytes on the
-// first slot's mbarrier without arriving and copies its rows, then each
-// ring step arrives with its bytes (one first-factor block and 64 rows of
-// x) and copies them row by row (cp.async.bulk from the global address,
-// a loop over the rows with a stride of 32 lanes). A step waits for its
-// slot's phase (step / 3 mod 2) before the block barrier that frees the
-// previous slot; no cp.async is left.
-// CHECK-LABEL: func.func @tma
-// CHECK: gpu.func @monarch_0
-// CHECK-SAME: shared_bytes = 194720 : i64}
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
-// CHECK-NOT: mbarrier.init
-// CHECK: fence.mbarrier_init.release.cluster;
-// CHECK: barrier.cluster.arrive.aligned;\0Abarrier.cluster.wait.aligned;
-// CHECK: %[[RESIDENT:.*]] = arith.constant 65536 : i32
-// CHECK: mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [$0], $1;", "r,r,~{memory}" %{{.*}}, %[[RESIDENT]]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c512{{.*}} step %c32
-// CHECK: memref.extract_aligned_pointer_as_index %arg2
-// CHECK: cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [$0], [$1], $2, [$3];", "r,l,r,r,~{memory}"
-// CHECK: %[[STEP:.*]] = arith.constant 16384 : i32
-// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;", "r,r,~{memory}" %{{.*}}, %[[STEP]]
-// CHECK: cp.async.bulk.shared::cluster.global
-// CHECK: cp.async.bulk.shared::cluster.global
-// CHECK: scf.for
-// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;
-// CHECK: scf.for
-// CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
-// CHECK-NEXT: gpu.barrier
-// CHECK: cp.async.bulk.shared::cluster.global
-// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// CHECK-NOT: nvgpu.device_async
-// CHECK: gpu.return
-func.func @tma(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16> {
-  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2, tma = 1}>} : (tensor<16384x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16>
-  return %y : tensor<16384x4096xbf16>
-}
-
-// -----
-
-// tma = 2, no cluster: each ring slot gets a second mbarrier that every
-// warp's lane 0 arrives on after its reads (initialized with the warp
-// count, 4); the producer warp waits for the previous step's release
-// before refilling its slot, then every warp waits for its step's bytes:
-// no block barrier per step, one before stage 2 (u complete) and one per
-// tile after the first (u free again).
-// CHECK-LABEL: func.func @tma_released_by_warps
-// CHECK: gpu.func @monarch_0
-// CHECK-NOT: nvvm.cluster_dim
-// CHECK: %[[WARPS:.*]] = arith.constant 4 : i32
-// CHECK: mbarrier.init.shared::cta.b64 [$0], $1;", "r,r,~{memory}" %{{.*}}, %[[WARPS]]
-// CHECK: fence.mbarrier_init.release.cluster;
-// CHECK-NEXT: {{^ *}}}
-// CHECK-NEXT: gpu.barrier
-// CHECK: mbarrier.expect_tx.relaxed.cta.shared::cta.b64
-// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64
-// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64
-// The tiles: a barrier after the first; the steps.
-// CHECK: scf.for %[[TILE:.*]] = %c0
-// CHECK: arith.cmpi sgt, %[[TILE]]
-// CHECK-NEXT: scf.if
-// CHECK-NEXT: gpu.barrier
-// CHECK: scf.for
-// CHECK: mbarrier.try_wait.parity.shared::cta.b64
-// CHECK: cp.async.bulk.shared::cluster.global
-// CHECK: mbarrier.try_wait.parity.shared::cta.b64
-// CHECK-NOT: gpu.barrier
-// CHECK: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
-// CHECK-NOT: gpu.barrier
-// CHECK: bar.warp.sync -1;
-// CHECK: mbarrier.arrive.shared::cta.b64 _, [$0];
-// CHECK: gpu.barrier
-// CHECK: mma.sync
-// CHECK: gpu.return
-func.func @tma_released_by_warps(%x: tensor<?x512xf16>, %f: tensor<8x32x64xf16>, %g: tensor<16x32x16xf16>) -> tensor<?x512xf16> {
-  %y = mix.monarch %x, %f, %g {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 1, stages = 3, warps = 4, tiles = 4, resident_factors = 2, tma = 2}>} : (tensor<?x512xf16>, tensor<8x32x64xf16>, tensor<16x32x16xf16>) -> tensor<?x512xf16>
-  return %y : tensor<?x512xf16>
 }

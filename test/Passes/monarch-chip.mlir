@@ -1,20 +1,11 @@
-// monarch.fused on a chip before sm_90: thread-block clusters and bulk
-// copies (TMA) are refused at the op with what to change; cluster = 1 and
-// tma = 0 lower.
+// monarch.fused on a chip before sm_90: thread-block clusters are refused
+// at the op with what to change; cluster = 1 lowers.
 // RUN: mixc-opt %s -split-input-file --convert-mix-to-gpu="chip=sm_80" -verify-diagnostics | FileCheck %s
 
 // The default schedule has clusters of 2.
 func.func @default_schedule(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<100x1024xbf16> {
-  // expected-error @+1 {{schedule 'monarch.fused': cluster = 2 (thread-block clusters) needs sm_90 or later, not chip 'sm_80'; give a schedule with cluster = 1 and tma = 0}}
+  // expected-error @+1 {{schedule 'monarch.fused': cluster = 2 (thread-block clusters) needs sm_90 or later, not chip 'sm_80'; give a schedule with cluster = 1}}
   %y = mix.monarch %x, %f, %f : (tensor<100x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<100x1024xbf16>
-  return %y : tensor<100x1024xbf16>
-}
-
-// -----
-
-func.func @tma(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<100x1024xbf16> {
-  // expected-error @+1 {{schedule 'monarch.fused': tma = 1 (bulk copies) needs sm_90 or later, not chip 'sm_80'}}
-  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {cluster = 1, tma = 1}>} : (tensor<100x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<100x1024xbf16>
   return %y : tensor<100x1024xbf16>
 }
 
@@ -24,6 +15,7 @@ func.func @tma(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<1
 // CHECK: gpu.func @monarch_0
 // CHECK-NOT: nvvm.cluster_dim
 // CHECK: nvgpu.device_async_copy
+// CHECK-NOT: mbarrier
 func.func @no_cluster(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<100x1024xbf16> {
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {cluster = 1}>} : (tensor<100x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<100x1024xbf16>
   return %y : tensor<100x1024xbf16>

@@ -3,7 +3,7 @@
 // planMonarchLayout (mixc/Passes/KernelLayouts.h) is the plan that the
 // Monarch kernel builder emits and the cost model's space enumerates. These
 // tests sweep factor shapes, token tiles, warps, stages, clusters, resident
-// factors, copy engines (cp.async or TMA) and result widths, and check the invariants the builder relies
+// factors and result widths, and check the invariants the builder relies
 // on: the shared regions are ordered, aligned and inside the block, the
 // ring steps cover every factor block, the stage-2 tasks cover every
 // (lb, token, si) tile, and the y stores are aligned vectors of whole
@@ -27,7 +27,7 @@ struct Factors {
 
 std::string describe(const Factors &f, int64_t tokens, int64_t warps,
                      int64_t stages, int64_t cluster, int64_t resident,
-                     int64_t tma, int64_t resultBytes) {
+                     int64_t resultBytes) {
   return "k,q,p=" + std::to_string(f.k) + "," + std::to_string(f.q) + "," +
          std::to_string(f.p) + " l,s,r=" + std::to_string(f.l) + "," +
          std::to_string(f.s) + "," + std::to_string(f.r) +
@@ -36,20 +36,19 @@ std::string describe(const Factors &f, int64_t tokens, int64_t warps,
          " stages=" + std::to_string(stages) +
          " cluster=" + std::to_string(cluster) +
          " resident=" + std::to_string(resident) +
-         " tma=" + std::to_string(tma) +
          " resultBytes=" + std::to_string(resultBytes);
 }
 
 void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
                int64_t warps, int64_t stages, int64_t cluster, int64_t resident,
-               int64_t tma, int64_t resultBytes) {
+               int64_t resultBytes) {
   constexpr int64_t bytes = 2;
   EXPECT_EQ(m.kLocal * cluster, f.k);
   EXPECT_EQ(m.lLocal * cluster, f.l);
   EXPECT_EQ(m.residentFirst, resident == 1);
   EXPECT_EQ(m.residentSecond, resident != 0);
 
-  // [u | factors | ring | staging | mbarriers], ordered and aligned.
+  // [u | factors | ring | staging | mbarrier], ordered and aligned.
   EXPECT_EQ(m.uOffset, 0);
   EXPECT_EQ(m.uBytes, m.lLocal * (f.r * tokens + kRowPad) * bytes);
   EXPECT_GE(m.factorOffset, m.uBytes);
@@ -58,31 +57,14 @@ void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
   for (int64_t offset : {m.factorOffset, m.ringOffset, m.stagingOffset})
     EXPECT_EQ(offset % kSharedAlignment, 0);
   EXPECT_EQ(m.slotBytes % kSharedAlignment, 0);
-  // The u mbarrier (cluster), then one per ring slot (TMA) and one more per
-  // slot (tma = 2), 8-byte aligned.
-  int64_t end = m.stagingOffset + m.stagingBytes;
   if (cluster > 1) {
     EXPECT_EQ(m.barrierOffset % 8, 0);
-    EXPECT_GE(m.barrierOffset, end);
-    end = m.barrierOffset + 8;
+    EXPECT_GE(m.barrierOffset, m.stagingOffset + m.stagingBytes);
+    EXPECT_EQ(m.sharedBytes, m.barrierOffset + 8);
   } else {
     EXPECT_EQ(m.barrierOffset, -1);
+    EXPECT_EQ(m.sharedBytes, m.stagingOffset + m.stagingBytes);
   }
-  if (tma) {
-    EXPECT_EQ(m.ringBarrierOffset % 8, 0);
-    EXPECT_GE(m.ringBarrierOffset, end);
-    end = m.ringBarrierOffset + 8 * stages;
-  } else {
-    EXPECT_EQ(m.ringBarrierOffset, -1);
-  }
-  if (tma == 2) {
-    EXPECT_GE(m.emptyBarrierOffset, end);
-    EXPECT_EQ(m.emptyBarrierOffset % 8, 0);
-    end = m.emptyBarrierOffset + 8 * stages;
-  } else {
-    EXPECT_EQ(m.emptyBarrierOffset, -1);
-  }
-  EXPECT_EQ(m.sharedBytes, end);
 
   // Resident factors: the first factor's blocks (with 1), then the
   // second's, rows padded.
@@ -161,39 +143,35 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
         for (int64_t stages : {1, 2, 3, 4})
           for (int64_t cluster : {1, 2, 4, 8})
             for (int64_t resident : {0, 1, 2})
-              for (int64_t tma : {0, 1, 2})
-                for (int64_t resultBytes : {2, 4}) {
-                  std::optional<MonarchLayout> m = planMonarchLayout(
-                      f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
-                      cluster, resident, tma, resultBytes);
-                  bool divides = f.k % cluster == 0 && f.l % cluster == 0;
-                  ASSERT_EQ(m.has_value(), divides)
-                      << describe(f, tokens, warps, stages, cluster,
-                                  resident, tma, resultBytes);
-                  if (!m)
-                    continue;
-                  SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
-                                        resident, tma, resultBytes));
-                  checkPlan(*m, f, tokens, warps, stages, cluster, resident,
-                            tma, resultBytes);
-                  ++plans;
-                  fitting += m->sharedBytes + kStaticSharedBytes <=
-                             kMaxSharedBytesPerBlock;
-                  if (::testing::Test::HasFailure())
-                    return;
-                }
+              for (int64_t resultBytes : {2, 4}) {
+                std::optional<MonarchLayout> m = planMonarchLayout(
+                    f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
+                    cluster, resident, resultBytes);
+                bool divides = f.k % cluster == 0 && f.l % cluster == 0;
+                ASSERT_EQ(m.has_value(), divides) << describe(
+                    f, tokens, warps, stages, cluster, resident, resultBytes);
+                if (!m)
+                  continue;
+                SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
+                                      resident, resultBytes));
+                checkPlan(*m, f, tokens, warps, stages, cluster, resident,
+                          resultBytes);
+                ++plans;
+                fitting += m->sharedBytes + kStaticSharedBytes <=
+                           kMaxSharedBytesPerBlock;
+                if (::testing::Test::HasFailure())
+                  return;
+              }
   // The sweep reaches plans that fit and plans the builder must refuse.
   EXPECT_GT(fitting, 0);
   EXPECT_LT(fitting, plans);
 }
 
-TEST(KernelLayoutsTest, MonarchRefusesUnknownValues) {
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, 0, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 0, 2));
-  EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, 0, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, 0, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 0, 3, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 0, -1, 2));
+TEST(KernelLayoutsTest, MonarchRefusesUnknownResidencyAndClusters) {
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 2));
+  EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, 2));
 }
 
 TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
@@ -202,7 +180,7 @@ TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
   // and its x columns per ring step, no staging buffer, and y in groups of
   // 8 lb (16-byte stores of bf16).
   std::optional<MonarchLayout> m =
-      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 0, 2);
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 2);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->factorBytes, 8 * 64 * 72 * 2);
   EXPECT_EQ(m->stagingBytes, 0);
@@ -213,7 +191,7 @@ TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
   EXPECT_LE(m->sharedBytes + kStaticSharedBytes, kMaxSharedBytesPerBlock);
   // An f32 result makes groups of 4 lb: still 16-byte stores.
   std::optional<MonarchLayout> f32 =
-      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 0, 4);
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 4);
   ASSERT_TRUE(f32);
   EXPECT_EQ(f32->group, 4);
   EXPECT_EQ(f32->storeWidth, 4);

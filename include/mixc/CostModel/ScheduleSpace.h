@@ -124,8 +124,7 @@ private:
 };
 
 /// The dynamic shared memory (bytes) that monarch.fused's builder plans for
-/// `op` at this schedule (`residentFactors`, `tma`: the values of
-/// resident_factors and tma),
+/// `op` at this schedule (`residentFactors`: the value of resident_factors),
 /// or std::nullopt when `cluster` does not divide both block counts. The
 /// builder chooses its staging group and ring slots by a search over divisors
 /// and tilings (planMonarchLayout in mixc/Passes/KernelLayouts.h, which this
@@ -135,8 +134,7 @@ std::optional<int64_t> monarchFusedSharedBytes(const MonarchShape &op,
                                                int64_t blockTokens,
                                                int64_t warps, int64_t stages,
                                                int64_t cluster,
-                                               int64_t residentFactors,
-                                               int64_t tma);
+                                               int64_t residentFactors);
 
 /// The product of the declared choices of every parameter of `decl`
 /// (everything the #mix.schedule verifier accepts), lexicographic.

@@ -64,15 +64,12 @@ struct MonarchTiling {
 /// monarch.fused's plan for factors [k, q, p] and [l, s, r], `tokens` rows
 /// per block, `warps`, `stages` and `cluster` blocks, 2-byte inputs and
 /// `resultBytes`-byte results: the tilings of both products and the layout
-/// [u | resident factors | ring | staging | mbarriers] of the shared block.
+/// [u | resident factors | ring | staging | mbarrier] of the shared block.
 /// `residentFactors` (the schedule's resident_factors) keeps factor blocks
 /// in shared memory over the block's tiles, loaded once: 1 both factors'
 /// (the ring then carries stage 1's x columns alone), 2 the second
 /// factor's; 0 none (factorBytes is 0, every ring slot holds factor blocks
-/// and, in stage 1, x columns at xInSlot). `tma` (the schedule's tma: ring
-/// rows arrive by bulk copies) adds an mbarrier per ring slot, and, at 2,
-/// another that the warps free the slot on. With the second factor
-/// resident,
+/// and, in stage 1, x columns at xInSlot). With the second factor resident,
 /// stage 2 has no ring steps and no staging buffer: its one compute step
 /// (`second`, whose "blocks" are the groups of `group` lb) keeps every lb
 /// of a group for its tile in registers and stores y from there.
@@ -89,9 +86,7 @@ struct MonarchLayout {
   // second's at factorOffset + secondFactorOffset, rows padded by kRowPad.
   int64_t factorBytes, secondFactorOffset;
   int64_t uOffset, factorOffset, ringOffset, stagingOffset, sharedBytes;
-  int64_t barrierOffset;     // the u mbarrier, with a cluster (else -1)
-  int64_t ringBarrierOffset;  // the ring slots' mbarriers, with TMA (else -1)
-  int64_t emptyBarrierOffset; // the slots' release mbarriers, tma = 2 (-1)
+  int64_t barrierOffset; // the u mbarrier, with a cluster (else -1)
   /// Ring steps per token tile: stage 1's, and stage 2's when they load.
   int64_t ringStepsPerTile() const {
     return residentSecond ? first.steps : first.steps + second.steps;
@@ -102,14 +97,14 @@ struct MonarchLayout {
 constexpr int64_t kMonarchMaxAccTiles = 16;
 
 /// The plan, or nullopt when `cluster` does not divide k and l or
-/// `residentFactors` or `tma` is not 0, 1 or 2. The layout may exceed
+/// `residentFactors` is not 0, 1 or 2. The layout may exceed
 /// kMaxSharedBytesPerBlock: the caller refuses it.
 std::optional<MonarchLayout> planMonarchLayout(int64_t k, int64_t q, int64_t p,
                                                int64_t l, int64_t s, int64_t r,
                                                int64_t tokens, int64_t warps,
                                                int64_t stages, int64_t cluster,
                                                int64_t residentFactors,
-                                               int64_t tma, int64_t resultBytes);
+                                               int64_t resultBytes);
 
 } // namespace mixc::kernels
 

@@ -53,7 +53,7 @@ SsdShape forwardSsd() {
 TEST(FeaturesTest, SchemaIsStable) {
   // Changing this list (names or order) needs a new kFeatureSchemaVersion:
   // models and records name the version they were made with.
-  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-3");
+  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-2");
   std::vector<std::string> expected = {"op_kind",
                                        "batch",
                                        "heads",
@@ -412,17 +412,6 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
       << llvm::toString(secondFeatures.takeError());
   EXPECT_EQ(secondFeatures->param_resident_factors, 2);
   EXPECT_EQ(secondFeatures->tiled_bytes, 2 * 819200.0 + (16 + 4) * 32768 * 2);
-
-  // TMA: the same traffic; 8 bytes of shared memory per ring slot for its
-  // mbarrier (and alignment).
-  EXPECT_EQ(secondFeatures->param_tma, 0);
-  params[decl.findParam("tma") - decl.params.data()] = 1;
-  auto tmaFeatures = computeFeatures(OpShape::monarch(op), decl, params);
-  ASSERT_TRUE(static_cast<bool>(tmaFeatures))
-      << llvm::toString(tmaFeatures.takeError());
-  EXPECT_EQ(tmaFeatures->param_tma, 1);
-  EXPECT_EQ(tmaFeatures->tiled_bytes, secondFeatures->tiled_bytes);
-  EXPECT_GT(tmaFeatures->shared_bytes, secondFeatures->shared_bytes);
 }
 
 TEST(FeaturesTest, Errors) {
@@ -475,7 +464,7 @@ TEST(FeaturesTest, RecordIsJsonWithTheSchema) {
   runtime::json::Value root;
   std::string error;
   ASSERT_TRUE(runtime::json::parse(record, "record", root, error)) << error;
-  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-3");
+  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-2");
   EXPECT_EQ(root.get("op")->string, "mix.attention");
   EXPECT_EQ(root.get("template")->string, "attention.mma_sync");
   EXPECT_EQ(root.get("params")->get("block_n")->integer, 64);
