@@ -189,10 +189,10 @@ def monarch_cases():
         return (m, m, m), (m, m, m)
 
     def sched(text):
-        # "b64-c8-s3-w4-t16-r1" -> block_tokens 64, cluster 8, stages 3, warps 4,
-        # tiles 16, resident_factors 1.
+        # "b64-c8-s3-w4-t16-r1-o2" -> block_tokens 64, cluster 8, stages 3,
+        # warps 4, tiles 16, resident_factors 1, blocks_per_sm 2.
         names = {"b": "block_tokens", "c": "cluster", "s": "stages", "w": "warps", "t": "tiles",
-                 "r": "resident_factors"}
+                 "r": "resident_factors", "o": "blocks_per_sm"}
         return {names[part[0]]: int(part[1:]) for part in text.split("-")}
 
     # Alternative schedules at n = 4096 (benchmarked, and checked at odd rows):
@@ -253,6 +253,15 @@ def monarch_cases():
                                                       out="f32", schedule=sched("b32-c2-s3-t4-r2"))
     yield "check-n256-4d-b16-c4-t1-r2", mlir([2, 3, 77, 256], *square(16),
                                              schedule=sched("b16-c4-t1-r2"))
+    # Two blocks per SM (half the shared memory each, registers capped).
+    yield "check-n4096-rows1000-b32-c8-s3-t4-o2", mlir([1000, 4096], *square(64),
+                                                       schedule=sched("b32-c8-s3-t4-o2"))
+    yield "check-n4096-rows77-b16-c8-s2-t8-r2-o2", mlir([77, 4096], *square(64),
+                                                        schedule=sched("b16-c8-s2-t8-r2-o2"))
+    yield "check-n1024-3d-b32-c2-s3-w4-t4-o2", mlir([3, 250, 1024], *square(32),
+                                                    schedule=sched("b32-c2-s3-w4-t4-o2"))
+    yield "check-nonsquare-f32-b32-c2-s3-t4-o2", mlir([1000, 512], (8, 32, 64), (16, 32, 16),
+                                                      out="f32", schedule=sched("b32-c2-s3-t4-o2"))
     # ANCHORS.md: 16384 tokens, n = m^2, bf16; the default schedule, then
     # alternatives. n = 16384 needs a cluster of 4 or 8 (u is 32 KiB a token):
     # the default (32 tokens, cluster 2) asks for 621072 bytes of shared
@@ -265,7 +274,10 @@ def monarch_cases():
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
     for name in n4096_resident + n4096_second:
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
-    for name in ["b32-c1-t1", "b64-c2-s3"] + n1024_resident:
+    # Two blocks per SM: the fastest of bench/results/2026-12-06-h100-monarch-occupancy.
+    for name in ["b32-c8-s3-w4-t4-o2", "b32-c8-s3-t4-o2"]:
+        yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
+    for name in ["b32-c1-t1", "b64-c2-s3", "b32-c2-s3-t4-o2"] + n1024_resident:
         yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
 
 

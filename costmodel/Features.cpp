@@ -433,9 +433,10 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   int64_t cluster = *paramValue(decl, params, "cluster");
   int64_t tiles = *paramValue(decl, params, "tiles");
   int64_t resident = *paramValue(decl, params, "resident_factors");
+  int64_t blocksPerSM = *paramValue(decl, params, "blocks_per_sm");
   std::optional<int64_t> shared = monarchFusedSharedBytes(
       op, tokens, warps, *paramValue(decl, params, "stages"), cluster,
-      resident);
+      resident, blocksPerSM);
   if (!shared)
     return featureError("monarch.fused: cluster (" + llvm::Twine(cluster) +
                         ") does not divide the factors' block counts");

@@ -301,9 +301,9 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
   std::optional<int64_t> sharedBytes = monarchFusedSharedBytes(
       op, rules.caseValue("block_tokens"), rules.caseValue("warps"),
       rules.caseValue("stages"), rules.caseValue("cluster"),
-      rules.caseValue("resident_factors"));
-  if (!sharedBytes ||
-      *sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
+      rules.caseValue("resident_factors"), rules.caseValue("blocks_per_sm"));
+  if (!sharedBytes || *sharedBytes + kStaticSharedBytes >
+                          kernels::sharedBudget(rules.caseValue("blocks_per_sm")))
     rules.addFalse();
 }
 
@@ -320,7 +320,8 @@ const TemplateRules kTemplateRules[] = {
     // divide: a case parameter keeps both rules constant per piece.
     {"ssd.chunked", {"block_p", "warps", "stages"}, addSsdChunkedRules},
     {"monarch.fused",
-     {"block_tokens", "warps", "stages", "cluster", "resident_factors"},
+     {"block_tokens", "warps", "stages", "cluster", "resident_factors",
+      "blocks_per_sm"},
      addMonarchFusedRules},
 };
 
@@ -456,10 +457,10 @@ std::string ScheduleSpace::format(llvm::ArrayRef<int64_t> point) const {
 
 std::optional<int64_t> mixc::costmodel::monarchFusedSharedBytes(
     const MonarchShape &op, int64_t tokens, int64_t warps, int64_t stages,
-    int64_t cluster, int64_t residentFactors) {
+    int64_t cluster, int64_t residentFactors, int64_t blocksPerSM) {
   std::optional<kernels::MonarchLayout> layout = kernels::planMonarchLayout(
       op.firstBlocks, op.firstOut, op.firstIn, op.secondBlocks, op.secondOut,
-      op.secondIn, tokens, warps, stages, cluster, residentFactors,
+      op.secondIn, tokens, warps, stages, cluster, residentFactors, blocksPerSM,
       op.outputElementBytes);
   if (!layout)
     return std::nullopt;

@@ -9,25 +9,36 @@ for them. Usage: migrate_schema.py FILE... (rewritten in place).
 import json
 import sys
 
-# mixc-features-1 -> -2: monarch.fused's resident_factors (0, the default
-# these records were compiled with; null for other templates).
+# Each step inserts features: (after, name, the value per template (others:
+# null), the parameter it is). The records were compiled with the
+# parameter's default, which also goes into their params.
 STEPS = {
+    # monarch.fused's resident_factors (0).
     "mixc-features-1": (
         "mixc-features-2",
         [("param_tiles", "param_resident_factors",
           {"monarch.fused": 0}, "resident_factors")],
     ),
+    # monarch.fused's blocks_per_sm (1).
+    "mixc-features-2": (
+        "mixc-features-3",
+        [("param_resident_factors", "param_blocks_per_sm",
+          {"monarch.fused": 1}, "blocks_per_sm")],
+    ),
 }
-# Position of the features of -1 that the inserts follow.
-V1_INDEX = {"param_tiles": 42}
+# Positions of the features that the inserts follow, for records without
+# feature_names, per source schema.
+INDEX = {"mixc-features-1": {"param_tiles": 42},
+         "mixc-features-2": {"param_resident_factors": 43}}
 
 
 def migrate(record):
     while record.get("schema_version") in STEPS:
-        target, inserts = STEPS[record["schema_version"]]
+        source = record["schema_version"]
+        target, inserts = STEPS[source]
         for after, name, values, param in inserts:
             names = record.get("feature_names")
-            index = (names.index(after) if names else V1_INDEX[after]) + 1
+            index = (names.index(after) if names else INDEX[source][after]) + 1
             value = values.get(record.get("template"))
             for key in ("features", "static_features"):
                 if key in record and record[key] is not None:

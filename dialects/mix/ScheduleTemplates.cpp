@@ -142,7 +142,13 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          "stores y straight from registers. 0: both stream with x, every "
          "tile",
          {0, 1, 2},
-         0}}},
+         0},
+        {"blocks_per_sm",
+         "thread blocks that share an SM: with 2, each plans with half the "
+         "SM's shared memory (113 KiB) and ptxas caps registers so that two "
+         "fit (.minnctapersm), two pipelines hiding each other's waits",
+         {1, 2},
+         1}}},
       {"permute.gather",
        "mix.permute",
        "gather of whole rows along the permuted axis with vector loads",

@@ -104,9 +104,10 @@ std::optional<MonarchLayout>
 mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
                                  int64_t s, int64_t r, int64_t tokens,
                                  int64_t warps, int64_t stages, int64_t cluster,
-                                 int64_t residentFactors, int64_t resultBytes) {
+                                 int64_t residentFactors, int64_t blocksPerSM,
+                                 int64_t resultBytes) {
   if (cluster <= 0 || k % cluster || l % cluster || residentFactors < 0 ||
-      residentFactors > 2)
+      residentFactors > 2 || blocksPerSM < 1)
     return std::nullopt;
   constexpr int64_t bytes = 2;
   MonarchLayout m;
@@ -143,7 +144,7 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   };
   // (Less the alignment of the three offsets after u, and, with a cluster,
   // the u mbarrier at the end.)
-  int64_t available = kMaxSharedBytesPerBlock - kStaticSharedBytes - m.uBytes -
+  int64_t available = sharedBudget(blocksPerSM) - kStaticSharedBytes - m.uBytes -
                       alignUp(m.factorBytes) - 3 * kSharedAlignment -
                       (cluster > 1 ? 16 : 0);
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
@@ -217,6 +218,13 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
     m.sharedBytes = m.barrierOffset + 8;
   }
   return m;
+}
+
+int64_t mixc::kernels::sharedBudget(int64_t blocksPerSM) {
+  if (blocksPerSM <= 1)
+    return kMaxSharedBytesPerBlock;
+  return std::min(kMaxSharedBytesPerBlock,
+                  kSharedBytesPerSM / blocksPerSM - kReservedSharedBytesPerBlock);
 }
 
 int64_t mixc::kernels::ssdSegments(int64_t workItems, int64_t sharedBytes,

@@ -976,6 +976,7 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.cluster = *schedule.getParam("cluster");
   p.tiles = *schedule.getParam("tiles");
   int64_t residentFactors = *schedule.getParam("resident_factors");
+  int64_t blocksPerSM = *schedule.getParam("blocks_per_sm");
   // Thread-block clusters (and st.async, mapa) are sm_90's.
   if (p.cluster > 1 && chipVersion(chip) < 90)
     return op.emitOpError()
@@ -995,10 +996,12 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
   std::optional<MonarchLayout> layout =
       planMonarchLayout(p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps,
-                        p.stages, p.cluster, residentFactors, p.resultBytes());
+                        p.stages, p.cluster, residentFactors, blocksPerSM,
+                        p.resultBytes());
   assert(layout && "cluster divides k and l (checked above)");
   static_cast<MonarchLayout &>(p) = *layout;
-  if (p.sharedBytes + kStaticSharedBytes > kMaxSharedBytesPerBlock)
+  int64_t budget = sharedBudget(blocksPerSM);
+  if (p.sharedBytes + kStaticSharedBytes > budget)
     return op.emitOpError()
            << "schedule '" << templateName << "' needs "
            << p.sharedBytes + kStaticSharedBytes
@@ -1007,10 +1010,14 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
            << (p.factorBytes
                    ? ", resident factors: " + std::to_string(p.factorBytes)
                    : std::string())
-           << "), more than a block may have (" << kMaxSharedBytesPerBlock
+           << "), more than a block may have (" << budget
+           << (blocksPerSM > 1 ? " with blocks_per_sm = " +
+                                     std::to_string(blocksPerSM)
+                               : std::string())
            << "); lower block_tokens or stages, or raise cluster"
            << (p.factorBytes ? ", or stream the factors (resident_factors = 0)"
-                             : "");
+                             : "")
+           << (blocksPerSM > 1 ? ", or lower blocks_per_sm" : "");
 
   ImplicitLocOpBuilder b(op.getLoc(), op.getContext());
   SmallVector<Type> argTypes = {
@@ -1022,6 +1029,8 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
         "nvvm.cluster_dim",
         b.getDenseI32ArrayAttr({static_cast<int32_t>(p.cluster), 1, 1}));
   MonarchKernelBuilder(p, b, kernel).build();
+  // With several blocks per SM, ptxas caps the registers to let them fit.
+  setOccupancyHints(kernel, p.threads(), blocksPerSM);
 
   LaunchConfig config;
   config.blockThreads = p.threads();

@@ -211,3 +211,29 @@ func.func @dynamic_feature_size(%x: tensor<8x?xbf16>, %f: tensor<16x16x16xbf16>)
   %y = mix.monarch %x, %f, %f : (tensor<8x?xbf16>, tensor<16x16x16xbf16>, tensor<16x16x16xbf16>) -> tensor<8x256xbf16>
   return %y : tensor<8x256xbf16>
 }
+
+// -----
+
+// Two blocks per SM (n = 1024, 32 tokens, a cluster of 2): the plan fits
+// half an SM's shared memory (115712 bytes with the static 16, less 1 KiB
+// reserved per block), and the kernel tells ptxas its block size and that
+// two must fit (registers capped at 128 per thread).
+// CHECK-LABEL: func.func @two_blocks_per_sm
+// CHECK: gpu.func @monarch_0
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-SAME: shared_bytes = 110984 : i64}
+// CHECK-SAME: nvvm.minctasm = 2 : i32
+func.func @two_blocks_per_sm(%x: tensor<16384x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<16384x1024xbf16> {
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 2, stages = 3, tiles = 4, blocks_per_sm = 2}>} : (tensor<16384x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<16384x1024xbf16>
+  return %y : tensor<16384x1024xbf16>
+}
+
+// -----
+
+// A plan that needs more than half an SM is refused with blocks_per_sm = 2
+// (and lowers with 1).
+func.func @too_big_for_two(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16> {
+  // expected-error @+1 {{schedule 'monarch.fused' needs 194712 bytes of shared memory (u: 65664 for 64 tokens x 512 entries per block, resident factors: 73728), more than a block may have (115712 with blocks_per_sm = 2); lower block_tokens or stages, or raise cluster, or stream the factors (resident_factors = 0), or lower blocks_per_sm}}
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2, blocks_per_sm = 2}>} : (tensor<16384x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16>
+  return %y : tensor<16384x4096xbf16>
+}

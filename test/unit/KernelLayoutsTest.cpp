@@ -3,7 +3,7 @@
 // planMonarchLayout (mixc/Passes/KernelLayouts.h) is the plan that the
 // Monarch kernel builder emits and the cost model's space enumerates. These
 // tests sweep factor shapes, token tiles, warps, stages, clusters, resident
-// factors and result widths, and check the invariants the builder relies
+// factors, blocks per SM and result widths, and check the invariants the builder relies
 // on: the shared regions are ordered, aligned and inside the block, the
 // ring steps cover every factor block, the stage-2 tasks cover every
 // (lb, token, si) tile, and the y stores are aligned vectors of whole
@@ -27,7 +27,7 @@ struct Factors {
 
 std::string describe(const Factors &f, int64_t tokens, int64_t warps,
                      int64_t stages, int64_t cluster, int64_t resident,
-                     int64_t resultBytes) {
+                     int64_t blocksPerSM, int64_t resultBytes) {
   return "k,q,p=" + std::to_string(f.k) + "," + std::to_string(f.q) + "," +
          std::to_string(f.p) + " l,s,r=" + std::to_string(f.l) + "," +
          std::to_string(f.s) + "," + std::to_string(f.r) +
@@ -36,6 +36,7 @@ std::string describe(const Factors &f, int64_t tokens, int64_t warps,
          " stages=" + std::to_string(stages) +
          " cluster=" + std::to_string(cluster) +
          " resident=" + std::to_string(resident) +
+         " blocksPerSM=" + std::to_string(blocksPerSM) +
          " resultBytes=" + std::to_string(resultBytes);
 }
 
@@ -143,35 +144,45 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
         for (int64_t stages : {1, 2, 3, 4})
           for (int64_t cluster : {1, 2, 4, 8})
             for (int64_t resident : {0, 1, 2})
-              for (int64_t resultBytes : {2, 4}) {
-                std::optional<MonarchLayout> m = planMonarchLayout(
-                    f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
-                    cluster, resident, resultBytes);
-                bool divides = f.k % cluster == 0 && f.l % cluster == 0;
-                ASSERT_EQ(m.has_value(), divides) << describe(
-                    f, tokens, warps, stages, cluster, resident, resultBytes);
-                if (!m)
-                  continue;
-                SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
-                                      resident, resultBytes));
-                checkPlan(*m, f, tokens, warps, stages, cluster, resident,
-                          resultBytes);
-                ++plans;
-                fitting += m->sharedBytes + kStaticSharedBytes <=
-                           kMaxSharedBytesPerBlock;
-                if (::testing::Test::HasFailure())
-                  return;
-              }
+              for (int64_t blocksPerSM : {1, 2})
+                for (int64_t resultBytes : {2, 4}) {
+                  std::optional<MonarchLayout> m = planMonarchLayout(
+                      f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
+                      cluster, resident, blocksPerSM, resultBytes);
+                  bool divides = f.k % cluster == 0 && f.l % cluster == 0;
+                  ASSERT_EQ(m.has_value(), divides) << describe(
+                      f, tokens, warps, stages, cluster, resident, blocksPerSM,
+                      resultBytes);
+                  if (!m)
+                    continue;
+                  SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
+                                        resident, blocksPerSM, resultBytes));
+                  checkPlan(*m, f, tokens, warps, stages, cluster, resident,
+                            resultBytes);
+                  ++plans;
+                  bool fits = m->sharedBytes + kStaticSharedBytes <=
+                              sharedBudget(blocksPerSM);
+                  fitting += fits;
+                  // Half an SM each leaves two blocks room for each other.
+                  if (fits && blocksPerSM == 2) {
+                    EXPECT_LE(2 * (m->sharedBytes + kStaticSharedBytes +
+                                   kReservedSharedBytesPerBlock),
+                              kSharedBytesPerSM);
+                  }
+                  if (::testing::Test::HasFailure())
+                    return;
+                }
   // The sweep reaches plans that fit and plans the builder must refuse.
   EXPECT_GT(fitting, 0);
   EXPECT_LT(fitting, plans);
 }
 
 TEST(KernelLayoutsTest, MonarchRefusesUnknownResidencyAndClusters) {
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 2));
-  EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, 1, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 1, 2));
+  EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, 1, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, 1, 2));
+  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 0, 0, 2));
 }
 
 TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
@@ -180,7 +191,7 @@ TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
   // and its x columns per ring step, no staging buffer, and y in groups of
   // 8 lb (16-byte stores of bf16).
   std::optional<MonarchLayout> m =
-      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 2);
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 1, 2);
   ASSERT_TRUE(m);
   EXPECT_EQ(m->factorBytes, 8 * 64 * 72 * 2);
   EXPECT_EQ(m->stagingBytes, 0);
@@ -191,7 +202,7 @@ TEST(KernelLayoutsTest, MonarchResidentSecondFactorAtN4096) {
   EXPECT_LE(m->sharedBytes + kStaticSharedBytes, kMaxSharedBytesPerBlock);
   // An f32 result makes groups of 4 lb: still 16-byte stores.
   std::optional<MonarchLayout> f32 =
-      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 4);
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 2, 1, 4);
   ASSERT_TRUE(f32);
   EXPECT_EQ(f32->group, 4);
   EXPECT_EQ(f32->storeWidth, 4);

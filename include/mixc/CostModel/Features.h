@@ -38,7 +38,7 @@ struct ScheduleTemplateDecl;
 namespace mixc::costmodel {
 
 /// Bumped whenever MIXC_FEATURES changes (names, order, meaning, scaling).
-constexpr llvm::StringLiteral kFeatureSchemaVersion = "mixc-features-2";
+constexpr llvm::StringLiteral kFeatureSchemaVersion = "mixc-features-3";
 
 /// How a feature enters the model: as is, or as slog(x) = sign(x) log2(1 +
 /// |x|) for counts, sizes and bytes that span orders of magnitude.
@@ -95,6 +95,7 @@ enum class FeatureScale { Raw, Log };
   X(param_cluster, Raw, "cluster")                                             \
   X(param_tiles, Log, "tiles")                                                 \
   X(param_resident_factors, Raw, "resident_factors")                           \
+  X(param_blocks_per_sm, Raw, "blocks_per_sm")                                 \
   X(param_threads, Log, "threads")                                             \
   X(param_items_per_thread, Log, "items_per_thread")                           \
   X(param_channels_per_block, Raw, "channels_per_block")                       \

@@ -124,7 +124,9 @@ private:
 };
 
 /// The dynamic shared memory (bytes) that monarch.fused's builder plans for
-/// `op` at this schedule (`residentFactors`: the value of resident_factors),
+/// `op` at this schedule (`residentFactors`, `blocksPerSM`: the values of
+/// resident_factors and blocks_per_sm; the space compares it with
+/// kernels::sharedBudget(blocksPerSM)),
 /// or std::nullopt when `cluster` does not divide both block counts. The
 /// builder chooses its staging group and ring slots by a search over divisors
 /// and tilings (planMonarchLayout in mixc/Passes/KernelLayouts.h, which this
@@ -134,7 +136,8 @@ std::optional<int64_t> monarchFusedSharedBytes(const MonarchShape &op,
                                                int64_t blockTokens,
                                                int64_t warps, int64_t stages,
                                                int64_t cluster,
-                                               int64_t residentFactors);
+                                               int64_t residentFactors,
+                                               int64_t blocksPerSM);
 
 /// The product of the declared choices of every parameter of `decl`
 /// (everything the #mix.schedule verifier accepts), lexicographic.

@@ -53,7 +53,7 @@ SsdShape forwardSsd() {
 TEST(FeaturesTest, SchemaIsStable) {
   // Changing this list (names or order) needs a new kFeatureSchemaVersion:
   // models and records name the version they were made with.
-  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-2");
+  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-3");
   std::vector<std::string> expected = {"op_kind",
                                        "batch",
                                        "heads",
@@ -98,6 +98,7 @@ TEST(FeaturesTest, SchemaIsStable) {
                                        "param_cluster",
                                        "param_tiles",
                                        "param_resident_factors",
+                                       "param_blocks_per_sm",
                                        "param_threads",
                                        "param_items_per_thread",
                                        "param_channels_per_block",
@@ -412,6 +413,16 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
       << llvm::toString(secondFeatures.takeError());
   EXPECT_EQ(secondFeatures->param_resident_factors, 2);
   EXPECT_EQ(secondFeatures->tiled_bytes, 2 * 819200.0 + (16 + 4) * 32768 * 2);
+
+  // Two blocks per SM: the plan's ring gets half an SM's shared memory
+  // (no more than one block's), and two blocks fit where one did.
+  EXPECT_EQ(f.param_blocks_per_sm, 1);
+  params[decl.findParam("blocks_per_sm") - decl.params.data()] = 2;
+  auto paired = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_TRUE(static_cast<bool>(paired)) << llvm::toString(paired.takeError());
+  EXPECT_EQ(paired->param_blocks_per_sm, 2);
+  EXPECT_LE(paired->shared_bytes, secondFeatures->shared_bytes);
+  EXPECT_GE(paired->blocks_per_sm, 2);
 }
 
 TEST(FeaturesTest, Errors) {
@@ -464,7 +475,7 @@ TEST(FeaturesTest, RecordIsJsonWithTheSchema) {
   runtime::json::Value root;
   std::string error;
   ASSERT_TRUE(runtime::json::parse(record, "record", root, error)) << error;
-  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-2");
+  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-3");
   EXPECT_EQ(root.get("op")->string, "mix.attention");
   EXPECT_EQ(root.get("template")->string, "attention.mma_sync");
   EXPECT_EQ(root.get("params")->get("block_n")->integer, 64);

@@ -252,7 +252,8 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   // monarch.fused's rule is its builder's plan (a search, restated in
   // monarchFusedSharedBytes and checked against the builder itself in
   // BuilderAgreementTest): the space holds a point exactly when the plan
-  // of its (block_tokens, warps, stages, cluster, resident_factors) fits,
+  // of its (block_tokens, warps, stages, cluster, resident_factors,
+  // blocks_per_sm) fits its share of the SM,
   // whatever `tiles`.
   MonarchShape rectangular = squareMonarch(32, 300);
   rectangular.firstBlocks = 8;
@@ -273,32 +274,35 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
         [&](const NamedPoint &point) {
           std::optional<int64_t> bytes = monarchFusedSharedBytes(
               op, point["block_tokens"], point["warps"], point["stages"],
-              point["cluster"], point["resident_factors"]);
-          return bytes && *bytes + 16 <= 227 * 1024;
+              point["cluster"], point["resident_factors"],
+              point["blocks_per_sm"]);
+          int64_t budget =
+              point["blocks_per_sm"] == 1 ? 227 * 1024 : 114 * 1024 - 1024;
+          return bytes && *bytes + 16 <= budget;
         },
         nonEmpty, partial);
   }
   EXPECT_EQ(nonEmpty, 4u);
   EXPECT_GE(partial, 3u);
   // The cluster must divide both block counts (8 and 16 here).
-  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, 0));
-  EXPECT_TRUE(monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0));
+  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, 0, 1));
+  EXPECT_TRUE(monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0, 1));
   // Resident factors cost a block its share of both factors: at n = 4096
   // with a cluster of 8, 16 blocks of 64 x (64 + 8) elements; the second
   // factor alone, 8 of them, and no staging buffer.
   MonarchShape n4096 = squareMonarch(64, 100);
   std::optional<int64_t> streamed =
-      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 0);
+      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 0, 1);
   std::optional<int64_t> resident =
-      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 1);
+      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 1, 1);
   std::optional<int64_t> second =
-      monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 2);
+      monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 2, 1);
   ASSERT_TRUE(streamed && resident && second);
   EXPECT_GE(*resident, 16 * 64 * 72 * 2);
   EXPECT_LE(*resident + 16, 227 * 1024);
   EXPECT_GE(*second, 8 * 64 * 72 * 2 + 8 * (64 * 64 + 8) * 2);
   EXPECT_LE(*second + 16, 227 * 1024);
-  EXPECT_FALSE(monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 3));
+  EXPECT_FALSE(monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 3, 1));
 }
 
 TEST(ScheduleSpaceTest, MonarchFusedRefusals) {
