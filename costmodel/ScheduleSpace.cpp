@@ -302,8 +302,9 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
       op, rules.caseValue("block_tokens"), rules.caseValue("warps"),
       rules.caseValue("stages"), rules.caseValue("cluster"),
       rules.caseValue("resident_factors"), rules.caseValue("blocks_per_sm"));
-  if (!sharedBytes || *sharedBytes + kStaticSharedBytes >
-                          kernels::sharedBudget(rules.caseValue("blocks_per_sm")))
+  if (!sharedBytes ||
+      *sharedBytes + kStaticSharedBytes >
+          kernels::sharedBudget(rules.caseValue("blocks_per_sm")))
     rules.addFalse();
 }
 

@@ -100,12 +100,10 @@ int64_t chooseStagingPitch(int64_t minimum, int64_t group,
 
 } // namespace
 
-std::optional<MonarchLayout>
-mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
-                                 int64_t s, int64_t r, int64_t tokens,
-                                 int64_t warps, int64_t stages, int64_t cluster,
-                                 int64_t residentFactors, int64_t blocksPerSM,
-                                 int64_t resultBytes) {
+std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
+    int64_t k, int64_t q, int64_t p, int64_t l, int64_t s, int64_t r,
+    int64_t tokens, int64_t warps, int64_t stages, int64_t cluster,
+    int64_t residentFactors, int64_t blocksPerSM, int64_t resultBytes) {
   if (cluster <= 0 || k % cluster || l % cluster || residentFactors < 0 ||
       residentFactors > 2 || blocksPerSM < 1)
     return std::nullopt;
@@ -144,8 +142,8 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   };
   // (Less the alignment of the three offsets after u, and, with a cluster,
   // the u mbarrier at the end.)
-  int64_t available = sharedBudget(blocksPerSM) - kStaticSharedBytes - m.uBytes -
-                      alignUp(m.factorBytes) - 3 * kSharedAlignment -
+  int64_t available = sharedBudget(blocksPerSM) - kStaticSharedBytes -
+                      m.uBytes - alignUp(m.factorBytes) - 3 * kSharedAlignment -
                       (cluster > 1 ? 16 : 0);
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
   int64_t maxWidth = 16 / resultBytes;
@@ -223,8 +221,8 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
 int64_t mixc::kernels::sharedBudget(int64_t blocksPerSM) {
   if (blocksPerSM <= 1)
     return kMaxSharedBytesPerBlock;
-  return std::min(kMaxSharedBytesPerBlock,
-                  kSharedBytesPerSM / blocksPerSM - kReservedSharedBytesPerBlock);
+  return std::min(kMaxSharedBytesPerBlock, kSharedBytesPerSM / blocksPerSM -
+                                               kReservedSharedBytesPerBlock);
 }
 
 int64_t mixc::kernels::ssdSegments(int64_t workItems, int64_t sharedBytes,

@@ -56,6 +56,11 @@
 // group's lb values that y keeps contiguous, and stores them straight from
 // its accumulators (16 bytes at a group of 8 2-byte values).
 //
+// With `blocks_per_sm` = 2 the plan keeps to half an SM's shared memory
+// and the kernel asks ptxas for two resident blocks (.minnctapersm), so
+// that one block's waits (its copies, the u mbarrier, the cluster barrier)
+// overlap the other's products.
+//
 // Each step's products are cut into warp tasks of up to 16 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
@@ -994,10 +999,9 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
 
   // The tilings and the shared layout come from one search that the cost
   // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
-  std::optional<MonarchLayout> layout =
-      planMonarchLayout(p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps,
-                        p.stages, p.cluster, residentFactors, blocksPerSM,
-                        p.resultBytes());
+  std::optional<MonarchLayout> layout = planMonarchLayout(
+      p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps, p.stages, p.cluster,
+      residentFactors, blocksPerSM, p.resultBytes());
   assert(layout && "cluster divides k and l (checked above)");
   static_cast<MonarchLayout &>(p) = *layout;
   int64_t budget = sharedBudget(blocksPerSM);
@@ -1011,9 +1015,9 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
                    ? ", resident factors: " + std::to_string(p.factorBytes)
                    : std::string())
            << "), more than a block may have (" << budget
-           << (blocksPerSM > 1 ? " with blocks_per_sm = " +
-                                     std::to_string(blocksPerSM)
-                               : std::string())
+           << (blocksPerSM > 1
+                   ? " with blocks_per_sm = " + std::to_string(blocksPerSM)
+                   : std::string())
            << "); lower block_tokens or stages, or raise cluster"
            << (p.factorBytes ? ", or stream the factors (resident_factors = 0)"
                              : "")

@@ -3,9 +3,9 @@
 // planMonarchLayout (mixc/Passes/KernelLayouts.h) is the plan that the
 // Monarch kernel builder emits and the cost model's space enumerates. These
 // tests sweep factor shapes, token tiles, warps, stages, clusters, resident
-// factors, blocks per SM and result widths, and check the invariants the builder relies
-// on: the shared regions are ordered, aligned and inside the block, the
-// ring steps cover every factor block, the stage-2 tasks cover every
+// factors, blocks per SM and result widths, and check the invariants the
+// builder relies on: the shared regions are ordered, aligned and inside the
+// block, the ring steps cover every factor block, the stage-2 tasks cover every
 // (lb, token, si) tile, and the y stores are aligned vectors of whole
 // groups.
 //
@@ -150,9 +150,9 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
                       f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
                       cluster, resident, blocksPerSM, resultBytes);
                   bool divides = f.k % cluster == 0 && f.l % cluster == 0;
-                  ASSERT_EQ(m.has_value(), divides) << describe(
-                      f, tokens, warps, stages, cluster, resident, blocksPerSM,
-                      resultBytes);
+                  ASSERT_EQ(m.has_value(), divides)
+                      << describe(f, tokens, warps, stages, cluster, resident,
+                                  blocksPerSM, resultBytes);
                   if (!m)
                     continue;
                   SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
@@ -179,7 +179,8 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
 
 TEST(KernelLayoutsTest, MonarchRefusesUnknownResidencyAndClusters) {
   EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 3, 1, 2));
-  EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 1, 2));
+  EXPECT_FALSE(
+      planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, -1, 1, 2));
   EXPECT_FALSE(planMonarchLayout(8, 32, 64, 16, 32, 16, 32, 8, 2, 16, 0, 1, 2));
   EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 0, 0, 1, 2));
   EXPECT_FALSE(planMonarchLayout(64, 64, 64, 64, 64, 64, 64, 8, 3, 8, 0, 0, 2));

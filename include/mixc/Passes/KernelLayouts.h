@@ -26,11 +26,11 @@ constexpr int64_t kStaticSharedBytes = 16;
 /// it per block (1 KiB).
 constexpr int64_t kSharedBytesPerSM = 228 * 1024;
 constexpr int64_t kReservedSharedBytesPerBlock = 1024;
-
 /// The shared memory (static bytes included) each of `blocksPerSM` resident
 /// blocks of one SM may have: kMaxSharedBytesPerBlock for one, else its
 /// share of the SM less what the driver reserves per block.
 int64_t sharedBudget(int64_t blocksPerSM);
+
 /// Alignment of every buffer of a kernel's shared block.
 constexpr int64_t kSharedAlignment = 128;
 /// Elements of a 2-byte type per 16-byte cp.async copy.
@@ -69,9 +69,9 @@ struct MonarchTiling {
 /// monarch.fused's plan for factors [k, q, p] and [l, s, r], `tokens` rows
 /// per block, `warps`, `stages` and `cluster` blocks, `blocksPerSM` blocks
 /// sharing an SM (the ring gets what sharedBudget(blocksPerSM) leaves),
-/// 2-byte inputs and
-/// `resultBytes`-byte results: the tilings of both products and the layout
-/// [u | resident factors | ring | staging | mbarrier] of the shared block.
+/// 2-byte inputs and `resultBytes`-byte results: the tilings of both
+/// products and the layout [u | resident factors | ring | staging |
+/// mbarrier] of the shared block.
 /// `residentFactors` (the schedule's resident_factors) keeps factor blocks
 /// in shared memory over the block's tiles, loaded once: 1 both factors'
 /// (the ring then carries stage 1's x columns alone), 2 the second
@@ -106,13 +106,11 @@ constexpr int64_t kMonarchMaxAccTiles = 16;
 /// The plan, or nullopt when `cluster` does not divide k and l,
 /// `residentFactors` is not 0, 1 or 2 or `blocksPerSM` is not positive. The
 /// layout may exceed sharedBudget(blocksPerSM): the caller refuses it.
-std::optional<MonarchLayout> planMonarchLayout(int64_t k, int64_t q, int64_t p,
-                                               int64_t l, int64_t s, int64_t r,
-                                               int64_t tokens, int64_t warps,
-                                               int64_t stages, int64_t cluster,
-                                               int64_t residentFactors,
-                                               int64_t blocksPerSM,
-                                               int64_t resultBytes);
+std::optional<MonarchLayout>
+planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l, int64_t s,
+                  int64_t r, int64_t tokens, int64_t warps, int64_t stages,
+                  int64_t cluster, int64_t residentFactors, int64_t blocksPerSM,
+                  int64_t resultBytes);
 
 } // namespace mixc::kernels
 

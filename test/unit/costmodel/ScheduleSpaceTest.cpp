@@ -286,7 +286,8 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   EXPECT_GE(partial, 3u);
   // The cluster must divide both block counts (8 and 16 here).
   EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, 0, 1));
-  EXPECT_TRUE(monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0, 1));
+  EXPECT_TRUE(
+      monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0, 1));
   // Resident factors cost a block its share of both factors: at n = 4096
   // with a cluster of 8, 16 blocks of 64 x (64 + 8) elements; the second
   // factor alone, 8 of them, and no staging buffer.
