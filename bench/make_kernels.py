@@ -189,10 +189,10 @@ def monarch_cases():
         return (m, m, m), (m, m, m)
 
     def sched(text):
-        # "b64-c8-s3-w4-t16-r1-o2" -> block_tokens 64, cluster 8, stages 3,
-        # warps 4, tiles 16, resident_factors 1, blocks_per_sm 2.
+        # "b64-c8-s3-w4-t16-r1-o2-m1" -> block_tokens 64, cluster 8, stages 3,
+        # warps 4, tiles 16, resident_factors 1, blocks_per_sm 2, tma 1.
         names = {"b": "block_tokens", "c": "cluster", "s": "stages", "w": "warps", "t": "tiles",
-                 "r": "resident_factors", "o": "blocks_per_sm"}
+                 "r": "resident_factors", "o": "blocks_per_sm", "m": "tma"}
         return {names[part[0]]: int(part[1:]) for part in text.split("-")}
 
     # Alternative schedules at n = 4096 (benchmarked, and checked at odd rows):
@@ -262,6 +262,23 @@ def monarch_cases():
                                                     schedule=sched("b32-c2-s3-w4-t4-o2"))
     yield "check-nonsquare-f32-b32-c2-s3-t4-o2", mlir([1000, 512], (8, 32, 64), (16, 32, 16),
                                                       out="f32", schedule=sched("b32-c2-s3-t4-o2"))
+    # TMA boxes for stage 1 (128-, 64- and 32-byte swizzles at p = 64, 32,
+    # 16): odd rows, rank-1, 3-D and 4-D x (boxes that cross batch rows), f16,
+    # f32 results, non-square factors, one stage, no cluster, two blocks per
+    # SM, both kinds of resident factors.
+    nonsquare = ((8, 32, 64), (16, 32, 16))
+    tma_checks = [("n4096-rows77", [77, 4096], square(64), "b64-c8-s3-t1-r2-m1", {}),
+                  ("n4096-rows1000", [1000, 4096], square(64), "b32-c8-s3-t4-r1-m1", {}),
+                  ("n4096-rank1", [4096], square(64), "b16-c8-s2-r2-m1", {}),
+                  ("n4096-rows1000", [1000, 4096], square(64), "b16-c8-s2-t8-r2-o2-m1", {}),
+                  ("n1024-3d", [3, 250, 1024], square(32), "b64-c2-s2-t2-r2-m1", {}),
+                  ("n256-4d", [2, 3, 77, 256], square(16), "b16-c4-t1-r2-m1", {}),
+                  ("nonsquare-f16", [77, 512], nonsquare, "b16-c1-s1-t2-r2-m1",
+                   dict(dtype="f16")),
+                  ("nonsquare-f32", [1000, 512], nonsquare, "b32-c2-s3-t4-r1-m1",
+                   dict(out="f32"))]
+    for name, shape, factors, schedule, extra in tma_checks:
+        yield f"check-{name}-{schedule}", mlir(shape, *factors, schedule=sched(schedule), **extra)
     # ANCHORS.md: 16384 tokens, n = m^2, bf16; the default schedule, then
     # alternatives. n = 16384 needs a cluster of 4 or 8 (u is 32 KiB a token):
     # the default (32 tokens, cluster 2) asks for 621072 bytes of shared
@@ -277,6 +294,14 @@ def monarch_cases():
     # Two blocks per SM: the fastest of bench/results/2026-12-06-h100-monarch-occupancy.
     for name in ["b32-c8-s3-w4-t4-o2", "b32-c8-s3-t4-o2"]:
         yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
+    # TMA boxes for stage 1, and the same schedules without.
+    for name in ["b32-c8-s3-t4-r1-m1", "b32-c8-s4-t4-r1-m1", "b32-c8-s4-t4-r1",
+                 "b64-c8-s3-t2-r2-m1", "b64-c8-s3-w4-t1-r2-m1", "b64-c8-s4-t2-r2-m1",
+                 "b32-c8-s4-t4-r2-m1", "b32-c8-s4-t4-r2", "b16-c8-s2-t8-r2-o2-m1",
+                 "b16-c8-s2-t8-r2-o2"]:
+        yield f"bench-n4096-{name}", mlir([16384, 4096], *square(64), schedule=sched(name))
+    for name in ["b64-c2-s3-t4-r2-m1", "b32-c2-s3-t16-r1-m1"]:
+        yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
     for name in ["b32-c1-t1", "b64-c2-s3", "b32-c2-s3-t4-o2"] + n1024_resident:
         yield f"bench-n1024-{name}", mlir([16384, 1024], *square(32), schedule=sched(name))
 

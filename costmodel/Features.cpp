@@ -434,12 +434,15 @@ llvm::Error fillMonarchFused(Features &f, const MonarchShape &op,
   int64_t tiles = *paramValue(decl, params, "tiles");
   int64_t resident = *paramValue(decl, params, "resident_factors");
   int64_t blocksPerSM = *paramValue(decl, params, "blocks_per_sm");
+  int64_t tma = *paramValue(decl, params, "tma");
   std::optional<int64_t> shared = monarchFusedSharedBytes(
-      op, tokens, warps, *paramValue(decl, params, "stages"), cluster,
-      resident, blocksPerSM);
+      op, tokens, warps, *paramValue(decl, params, "stages"), cluster, resident,
+      blocksPerSM, tma);
   if (!shared)
-    return featureError("monarch.fused: cluster (" + llvm::Twine(cluster) +
-                        ") does not divide the factors' block counts");
+    return featureError(
+        "monarch.fused: cluster (" + llvm::Twine(cluster) +
+        ") does not divide the factors' block counts, or tma = 1 without "
+        "resident factors or with more than 256 tokens or rows a box");
   // Grid: (cluster x ceil(tokens / (block_tokens tiles)), the other leading
   // dims).
   double clusters = ceilDiv(known(op.tokens), double(tokens * tiles)) *

@@ -301,7 +301,8 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
   std::optional<int64_t> sharedBytes = monarchFusedSharedBytes(
       op, rules.caseValue("block_tokens"), rules.caseValue("warps"),
       rules.caseValue("stages"), rules.caseValue("cluster"),
-      rules.caseValue("resident_factors"), rules.caseValue("blocks_per_sm"));
+      rules.caseValue("resident_factors"), rules.caseValue("blocks_per_sm"),
+      rules.caseValue("tma"));
   if (!sharedBytes ||
       *sharedBytes + kStaticSharedBytes >
           kernels::sharedBudget(rules.caseValue("blocks_per_sm")))
@@ -322,7 +323,7 @@ const TemplateRules kTemplateRules[] = {
     {"ssd.chunked", {"block_p", "warps", "stages"}, addSsdChunkedRules},
     {"monarch.fused",
      {"block_tokens", "warps", "stages", "cluster", "resident_factors",
-      "blocks_per_sm"},
+      "blocks_per_sm", "tma"},
      addMonarchFusedRules},
 };
 
@@ -458,11 +459,12 @@ std::string ScheduleSpace::format(llvm::ArrayRef<int64_t> point) const {
 
 std::optional<int64_t> mixc::costmodel::monarchFusedSharedBytes(
     const MonarchShape &op, int64_t tokens, int64_t warps, int64_t stages,
-    int64_t cluster, int64_t residentFactors, int64_t blocksPerSM) {
+    int64_t cluster, int64_t residentFactors, int64_t blocksPerSM,
+    int64_t tma) {
   std::optional<kernels::MonarchLayout> layout = kernels::planMonarchLayout(
       op.firstBlocks, op.firstOut, op.firstIn, op.secondBlocks, op.secondOut,
       op.secondIn, tokens, warps, stages, cluster, residentFactors, blocksPerSM,
-      op.outputElementBytes);
+      op.outputElementBytes, tma != 0);
   if (!layout)
     return std::nullopt;
   return layout->sharedBytes;

@@ -148,7 +148,15 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          "SM's shared memory (113 KiB) and ptxas caps registers so that two "
          "fit (.minnctapersm), two pipelines hiding each other's waits",
          {1, 2},
-         1}}},
+         1},
+        {"tma",
+         "1: stage 1's x columns (and a streamed first factor) arrive as "
+         "128-byte-swizzled boxes by cp.async.bulk.tensor from thread 0, "
+         "counted on an mbarrier per ring slot (tensor maps from the "
+         "runtime; sm_90, needs resident_factors 1 or 2); 0: cp.async from "
+         "every thread",
+         {0, 1},
+         0}}},
       {"permute.gather",
        "mix.permute",
        "gather of whole rows along the permuted axis with vector loads",

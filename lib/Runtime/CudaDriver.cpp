@@ -81,6 +81,9 @@ void loadOnce(LoadedDriver &loaded) {
       resolve(handle, d.cuEventElapsedTime,
               {"cuEventElapsedTime_v2", "cuEventElapsedTime"}, e) &&
       resolve(handle, d.cuEventDestroy, {"cuEventDestroy_v2"}, e);
+  d.cuTensorMapEncodeTiled =
+      reinterpret_cast<decltype(d.cuTensorMapEncodeTiled)>(
+          dlsym(handle, "cuTensorMapEncodeTiled"));
 }
 
 } // namespace

@@ -86,6 +86,16 @@ struct Driver {
   CUresult (*cuEventElapsedTime)(float *milliseconds, CUevent start,
                                  CUevent end);
   CUresult (*cuEventDestroy)(CUevent event);
+  /// CUDA 12.0 and later; null on older drivers (a kernel with tensor maps
+  /// then fails to launch with a message).
+  CUresult (*cuTensorMapEncodeTiled)(void *tensorMap, int dataType,
+                                     unsigned rank, void *globalAddress,
+                                     const unsigned long long *globalDim,
+                                     const unsigned long long *globalStrides,
+                                     const unsigned *boxDim,
+                                     const unsigned *elementStrides,
+                                     int interleave, int swizzle,
+                                     int l2Promotion, int oobFill);
 };
 
 /// Opens the driver once per process (thread-safe) and resolves every entry
@@ -96,7 +106,8 @@ struct Driver {
 /// cuFuncSetAttribute, cuLaunchKernel, cuMemAlloc_v2, cuMemFree_v2,
 /// cuMemcpyHtoD_v2, cuMemcpyDtoH_v2, cuMemsetD8_v2, cuEventCreate,
 /// cuEventRecord, cuEventSynchronize, cuEventElapsedTime_v2 (or
-/// cuEventElapsedTime on drivers before CUDA 12.8) and cuEventDestroy_v2.
+/// cuEventElapsedTime on drivers before CUDA 12.8) and cuEventDestroy_v2;
+/// cuTensorMapEncodeTiled where the driver has it.
 /// Returns null with `error` set ("mixrt: no CUDA driver (dlopen
 /// libcuda.so.1: ...)" or the missing symbol) when that fails. The library
 /// name can be overridden with the environment variable MIXRT_CUDA_DRIVER.

@@ -603,6 +603,7 @@ private:
   bool readBlock(const json::Value &root, Manifest &m);
   bool readGrid(const json::Value &root, Manifest &m);
   bool readWorkspace(const json::Value &root, Manifest &m);
+  bool readTensorMaps(const json::Value &root, Manifest &m);
   /// A list of grid factors ([{const} or {arg, dim, ceildiv?}]) at `field`.
   bool readFactors(const json::Value &factors, const std::string &field,
                    const Manifest &m, std::vector<GridFactor> &out);
@@ -619,11 +620,13 @@ bool ManifestReader::read(const json::Value &root, Manifest &m) {
       require(root, "schema_version", "", json::Value::Kind::Int);
   if (!version)
     return false;
-  if (version->integer != kManifestSchemaVersion)
+  if (version->integer < kManifestMinSchemaVersion ||
+      version->integer > kManifestSchemaVersion)
     return fail(*version, "schema_version",
                 "unsupported schema version " +
                     std::to_string(version->integer) +
-                    " (this runtime reads version " +
+                    " (this runtime reads versions " +
+                    std::to_string(kManifestMinSchemaVersion) + " to " +
                     std::to_string(kManifestSchemaVersion) + ")");
   m.schemaVersion = version->integer;
 
@@ -716,7 +719,91 @@ bool ManifestReader::read(const json::Value &root, Manifest &m) {
   }
 
   // The grid refers to arguments, so it is read after them.
-  return readBlock(root, m) && readGrid(root, m) && readWorkspace(root, m);
+  return readBlock(root, m) && readGrid(root, m) && readWorkspace(root, m) &&
+         readTensorMaps(root, m);
+}
+
+bool ManifestReader::readTensorMaps(const json::Value &root, Manifest &m) {
+  m.tensorMaps.clear();
+  const json::Value *maps =
+      optional(root, "tensor_maps", "", json::Value::Kind::Array);
+  if (!maps)
+    return error.empty();
+  if (m.schemaVersion < 2)
+    return fail(*maps, "tensor_maps", "needs schema_version 2 or later");
+  for (size_t i = 0; i < maps->array.size(); ++i) {
+    const json::Value &v = maps->array[i];
+    const std::string field = "tensor_maps[" + std::to_string(i) + "]";
+    if (v.kind != json::Value::Kind::Object)
+      return fail(v, field,
+                  std::string("expected an object, got ") +
+                      json::kindName(v.kind));
+    for (const auto &member : v.object)
+      if (member.first != "arg" && member.first != "box" &&
+          member.first != "swizzle")
+        return fail(member.second, field,
+                    "unknown key '" + member.first +
+                        "' (expected arg, box, swizzle)");
+    TensorMap map;
+    const json::Value *arg = require(v, "arg", field, json::Value::Kind::Int);
+    if (!arg)
+      return false;
+    if (arg->integer < 0 || arg->integer >= int64_t(m.args.size()))
+      return fail(*arg, field + ".arg",
+                  "argument " + std::to_string(arg->integer) +
+                      " does not exist (the kernel has " +
+                      std::to_string(m.args.size()) + ")");
+    map.arg = arg->integer;
+    DType dtype = m.args[map.arg].dtype;
+    if (dtype != DType::BF16 && dtype != DType::F16 && dtype != DType::F32)
+      return fail(*arg, field + ".arg",
+                  std::string("a tensor map over ") + dtypeName(dtype) +
+                      " is not supported (bf16, f16, f32)");
+    const json::Value *box = require(v, "box", field, json::Value::Kind::Array);
+    if (!box)
+      return false;
+    if (box->array.size() != 2)
+      return fail(*box, field + ".box",
+                  "expected [rows, columns], got " +
+                      std::to_string(box->array.size()) + " sizes");
+    for (size_t d = 0; d < 2; ++d) {
+      const json::Value &size = box->array[d];
+      const std::string sizeField = field + ".box[" + std::to_string(d) + "]";
+      if (size.kind != json::Value::Kind::Int)
+        return fail(size, sizeField,
+                    std::string("expected an integer, got ") +
+                        json::kindName(size.kind));
+      if (size.integer < 1 || size.integer > 256)
+        return fail(size, sizeField,
+                    "size " + std::to_string(size.integer) +
+                        " is outside [1, 256]");
+    }
+    map.boxRows = box->array[0].integer;
+    map.boxCols = box->array[1].integer;
+    const json::Value *swizzle =
+        require(v, "swizzle", field, json::Value::Kind::Int);
+    if (!swizzle)
+      return false;
+    map.swizzle = swizzle->integer;
+    if (map.swizzle != 0 && map.swizzle != 32 && map.swizzle != 64 &&
+        map.swizzle != 128)
+      return fail(*swizzle, field + ".swizzle",
+                  "unknown swizzle " + std::to_string(map.swizzle) +
+                      " (expected 0, 32, 64 or 128 bytes)");
+    int64_t rowBytes = map.boxCols * int64_t(dtypeSize(dtype));
+    if (rowBytes % 16)
+      return fail(box->array[1], field + ".box[1]",
+                  std::to_string(map.boxCols) + " " + dtypeName(dtype) +
+                      " columns are " + std::to_string(rowBytes) +
+                      " bytes, not a multiple of 16");
+    if (map.swizzle && rowBytes > map.swizzle)
+      return fail(box->array[1], field + ".box[1]",
+                  "a box row of " + std::to_string(rowBytes) +
+                      " bytes exceeds the " + std::to_string(map.swizzle) +
+                      "-byte swizzle span");
+    m.tensorMaps.push_back(map);
+  }
+  return true;
 }
 
 bool ManifestReader::readArg(const json::Value &v, size_t index,
@@ -1148,9 +1235,58 @@ void mixc::runtime::buildKernelParams(const Manifest &manifest,
     out.words.insert(out.words.end(),
                      {ptr, ptr, 0, static_cast<uint64_t>(workspaceBytes), 1});
   }
-  out.pointers.resize(out.words.size());
+  out.maps.assign(manifest.tensorMaps.size(), KernelParams::TensorMapBlob{});
+  out.pointers.resize(out.words.size() + out.maps.size());
   for (size_t k = 0; k < out.words.size(); ++k)
     out.pointers[k] = &out.words[k];
+  for (size_t k = 0; k < out.maps.size(); ++k)
+    out.pointers[out.words.size() + k] = &out.maps[k];
+}
+
+bool mixc::runtime::describeTensorMap(const Manifest &manifest, size_t index,
+                                      const void *address, const Shapes &shapes,
+                                      TensorMapRequest &out,
+                                      std::string &error) {
+  const TensorMap &map = manifest.tensorMaps[index];
+  const KernelArg &arg = manifest.args[map.arg];
+  const std::vector<int64_t> &shape = shapes[map.arg];
+  std::string what =
+      "tensor map " + std::to_string(index) + " of argument '" + arg.name + "'";
+  uint64_t columns = shape.empty() ? 1 : uint64_t(shape.back());
+  uint64_t rows = 1;
+  for (size_t d = 0; d + 1 < shape.size(); ++d)
+    rows *= uint64_t(shape[d]);
+  if (rows == 0 || columns == 0) {
+    error = what + ": the tensor is empty";
+    return false;
+  }
+  if (rows > (uint64_t(1) << 32) || columns > (uint64_t(1) << 32)) {
+    error = what + ": " + std::to_string(rows) + " x " +
+            std::to_string(columns) + " exceeds 2^32 rows or columns";
+    return false;
+  }
+  uint64_t pitch = columns * dtypeSize(arg.dtype);
+  if (pitch % 16) {
+    error = what + ": rows of " + std::to_string(pitch) +
+            " bytes; TMA needs a multiple of 16";
+    return false;
+  }
+  if (reinterpret_cast<uintptr_t>(address) % 16) {
+    error = what + ": the device pointer is not 16-byte aligned";
+    return false;
+  }
+  out.dataType = arg.dtype == DType::F16   ? tensor_map::kFloat16
+                 : arg.dtype == DType::F32 ? tensor_map::kFloat32
+                                           : tensor_map::kBFloat16;
+  out.address = address;
+  out.dims = {columns, rows};
+  out.rowStride = pitch;
+  out.box = {uint32_t(map.boxCols), uint32_t(map.boxRows)};
+  out.swizzle = map.swizzle == 0    ? tensor_map::kSwizzleNone
+                : map.swizzle == 32 ? tensor_map::kSwizzle32B
+                : map.swizzle == 64 ? tensor_map::kSwizzle64B
+                                    : tensor_map::kSwizzle128B;
+  return true;
 }
 
 //===----------------------------------------------------------------------===//

@@ -183,6 +183,45 @@ int reserveWorkspace(const cuda::Driver &d, mixrt_kernel *k, int64_t bytes) {
   return MIXRT_SUCCESS;
 }
 
+/// Encodes the manifest's tensor maps for this launch's pointers and shapes
+/// into `params.maps` (a host call; nothing reaches the device before the
+/// launch, which passes them by value).
+int encodeTensorMaps(const cuda::Driver &d, const mixrt_kernel *k,
+                     void *const *ptrs, const Shapes &shapes,
+                     KernelParams &params) {
+  const Manifest &m = k->manifest;
+  if (m.tensorMaps.empty())
+    return MIXRT_SUCCESS;
+  if (!d.cuTensorMapEncodeTiled)
+    return fail(MIXRT_ERROR, k->label +
+                                 ": the kernel uses TMA tensor maps and the "
+                                 "CUDA driver lacks cuTensorMapEncodeTiled "
+                                 "(CUDA 12.0 or later needed)");
+  for (size_t i = 0; i < m.tensorMaps.size(); ++i) {
+    TensorMapRequest request;
+    std::string error;
+    if (!describeTensorMap(m, i, ptrs[m.tensorMaps[i].arg], shapes, request,
+                           error))
+      return fail(MIXRT_ERROR, k->label + ": " + error);
+    const unsigned long long dims[2] = {request.dims[0], request.dims[1]};
+    const unsigned long long strides[1] = {request.rowStride};
+    const unsigned box[2] = {request.box[0], request.box[1]};
+    const unsigned elementStrides[2] = {1, 1};
+    // Out-of-bounds elements arrive as zeros.
+    CUresult r = d.cuTensorMapEncodeTiled(
+        &params.maps[i], request.dataType, 2,
+        const_cast<void *>(request.address), dims, strides, box, elementStrides,
+        tensor_map::kInterleaveNone, request.swizzle,
+        tensor_map::kL2Promotion256B, tensor_map::kOobFillZeros);
+    if (int rc = check(d, r,
+                       "cuTensorMapEncodeTiled (tensor map " +
+                           std::to_string(i) + " of argument '" +
+                           m.args[m.tensorMaps[i].arg].name + "')"))
+      return rc;
+  }
+  return MIXRT_SUCCESS;
+}
+
 int planLaunch(const cuda::Driver &d, mixrt_kernel *k, void *const *ptrs,
                const int64_t *const *shapes, LaunchPlan &plan) {
   const Manifest &m = k->manifest;
@@ -211,7 +250,7 @@ int planLaunch(const cuda::Driver &d, mixrt_kernel *k, void *const *ptrs,
       return rc;
   buildKernelParams(m, ptrs, resolved, plan.params,
                     reinterpret_cast<void *>(k->workspace), workspaceBytes);
-  return MIXRT_SUCCESS;
+  return encodeTensorMaps(d, k, ptrs, resolved, plan.params);
 }
 
 int launchPlanned(const cuda::Driver &d, const mixrt_kernel *k,

@@ -213,6 +213,10 @@ MemRefType kernels::globalMemRefType(RankedTensorType type) {
                          MemRefLayoutAttrInterface(), space);
 }
 
+Type kernels::tensorMapArgType(MLIRContext *context) {
+  return LLVM::LLVMPointerType::get(context);
+}
+
 gpu::GPUFuncOp kernels::createKernel(ImplicitLocOpBuilder &b,
                                      gpu::GPUModuleOp module, StringRef name,
                                      TypeRange argTypes) {
@@ -281,6 +285,15 @@ void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,
     entries.push_back(b.getNamedAttr(
         "workspace", b.getArrayAttr({b.getI64IntegerAttr(config.workspaceBytes),
                                      encode(config.workspaceTimes)})));
+  if (!config.tensorMaps.empty()) {
+    SmallVector<Attribute> maps;
+    for (const LaunchConfig::TensorMap &map : config.tensorMaps)
+      maps.push_back(b.getDenseI64ArrayAttr(
+          {map.arg, map.boxRows, map.boxCols, map.swizzle}));
+    entries.push_back(b.getNamedAttr("tensor_maps", b.getArrayAttr(maps)));
+    kernel->setAttr("mix.tensor_maps",
+                    b.getI64IntegerAttr(config.tensorMaps.size()));
+  }
   kernel->setAttr("mix.launch", b.getDictionaryAttr(entries));
 }
 

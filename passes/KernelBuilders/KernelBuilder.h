@@ -45,6 +45,15 @@ struct LaunchConfig {
   /// kernel must leave it as it found it.
   int64_t workspaceBytes = 0;
   llvm::SmallVector<GridFactor, 1> workspaceTimes;
+  /// TMA tensor maps, the kernel's last parameters (after the workspace), in
+  /// this order: each of type tensorMapArgType(), passed by value (see
+  /// mixc/Runtime/Manifest.h's TensorMap for what the runtime encodes).
+  struct TensorMap {
+    int64_t arg;              // the memref argument it views as 2-D
+    int64_t boxRows, boxCols; // elements; at most 256 each
+    int64_t swizzle;          // bytes of the swizzle span: 0, 32, 64, 128
+  };
+  llvm::SmallVector<TensorMap, 2> tensorMaps;
 };
 
 /// One buffer of the dynamic shared-memory block.
@@ -148,6 +157,12 @@ mlir::Value inlinePtxVolatile(mlir::ImplicitLocOpBuilder &b,
 /// same shape and element type, in global memory.
 mlir::MemRefType globalMemRefType(mlir::RankedTensorType type);
 
+/// The type of a tensor-map kernel parameter: the generic address of the
+/// 128-byte parameter (after the lowering, markTensorMapParams makes it a
+/// `byval` __grid_constant__ parameter, so the address is the parameter's
+/// own, as cp.async.bulk.tensor takes it).
+mlir::Type tensorMapArgType(mlir::MLIRContext *context);
+
 /// Creates `gpu.func @name(argTypes) kernel` at the end of `module` and
 /// places `b` at the start of its body.
 mlir::gpu::GPUFuncOp createKernel(mlir::ImplicitLocOpBuilder &b,
@@ -170,7 +185,9 @@ void setOccupancyHints(mlir::gpu::GPUFuncOp kernel, int64_t threads,
 /// Records how to launch `kernel` and what it computes (for the manifest and
 /// mixc-bench's reference check) as its `mix.launch` attribute:
 /// {block, grid, shared_bytes, op, op_attrs, schedule, arg_names, arg_roles}
-/// and, with a workspace, `workspace` = [bytes, factors...].
+/// and, with a workspace, `workspace` = [bytes, factors...]; with tensor
+/// maps, `tensor_maps` = [[arg, box rows, box columns, swizzle]...], and the
+/// kernel's `mix.tensor_maps` = their count (for markTensorMapParams).
 void setLaunchAttr(mlir::gpu::GPUFuncOp kernel, const LaunchConfig &config,
                    mlir::Operation *op, mix::ScheduleAttr schedule,
                    llvm::ArrayRef<llvm::StringRef> argNames,

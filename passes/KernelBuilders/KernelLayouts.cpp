@@ -22,8 +22,8 @@ std::vector<int64_t> divisors(int64_t value) {
   return result;
 }
 
-int64_t alignUp(int64_t value) {
-  return (value + kSharedAlignment - 1) / kSharedAlignment * kSharedAlignment;
+int64_t alignUp(int64_t value, int64_t alignment = kSharedAlignment) {
+  return (value + alignment - 1) / alignment * alignment;
 }
 
 /// The tiling of `blocks` factor blocks of [m x n] products (K = kDim) over
@@ -100,12 +100,19 @@ int64_t chooseStagingPitch(int64_t minimum, int64_t group,
 
 } // namespace
 
-std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
-    int64_t k, int64_t q, int64_t p, int64_t l, int64_t s, int64_t r,
-    int64_t tokens, int64_t warps, int64_t stages, int64_t cluster,
-    int64_t residentFactors, int64_t blocksPerSM, int64_t resultBytes) {
+std::optional<MonarchLayout>
+mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
+                                 int64_t s, int64_t r, int64_t tokens,
+                                 int64_t warps, int64_t stages, int64_t cluster,
+                                 int64_t residentFactors, int64_t blocksPerSM,
+                                 int64_t resultBytes, bool tma) {
   if (cluster <= 0 || k % cluster || l % cluster || residentFactors < 0 ||
       residentFactors > 2 || blocksPerSM < 1)
+    return std::nullopt;
+  // TMA boxes have at most 256 rows; the streamed second factor stays on
+  // cp.async, so tma needs it resident.
+  if (tma &&
+      (tokens > kTmaMaxBoxRows || q > kTmaMaxBoxRows || residentFactors == 0))
     return std::nullopt;
   constexpr int64_t bytes = 2;
   MonarchLayout m;
@@ -113,6 +120,7 @@ std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
   m.lLocal = l / cluster;
   m.residentFirst = residentFactors == 1;
   m.residentSecond = residentFactors != 0;
+  m.tma = tma;
 
   // u: one [r][T] region per local lb, 16 bytes apart.
   m.regionPitch = r * tokens + kRowPad;
@@ -126,12 +134,19 @@ std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
   m.secondFactorOffset = m.residentFirst ? firstFactorBytes(m.kLocal) : 0;
   m.factorBytes = m.secondFactorOffset +
                   (m.residentSecond ? secondFactorBytes(m.lLocal) : 0);
+  // With TMA a slot's tiles are unpadded boxes, swizzled within and
+  // aligned to the swizzle pattern (1024 bytes at most).
   auto xBytes = [&](int64_t blocks) {
-    return tokens * (blocks * p + kRowPad) * bytes;
+    return tma ? alignUp(tokens * blocks * p * bytes, kTmaAlignment)
+               : tokens * (blocks * p + kRowPad) * bytes;
+  };
+  auto slotFactorBytes = [&](int64_t blocks) {
+    return tma ? alignUp(blocks * q * p * bytes, kTmaAlignment)
+               : firstFactorBytes(blocks);
   };
   auto firstSlotBytes = [&](int64_t blocks) {
     return m.residentFirst ? xBytes(blocks)
-                           : firstFactorBytes(blocks) + xBytes(blocks);
+                           : slotFactorBytes(blocks) + xBytes(blocks);
   };
   auto secondSlotBytes = [&](int64_t blocks) {
     return m.residentSecond ? 0 : secondFactorBytes(blocks);
@@ -142,9 +157,12 @@ std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
   };
   // (Less the alignment of the three offsets after u, and, with a cluster,
   // the u mbarrier at the end.)
+  // With TMA, the ring's start is aligned at run time (up to
+  // kTmaAlignment bytes later) and each slot has an 8-byte mbarrier.
   int64_t available = sharedBudget(blocksPerSM) - kStaticSharedBytes -
                       m.uBytes - alignUp(m.factorBytes) - 3 * kSharedAlignment -
-                      (cluster > 1 ? 16 : 0);
+                      (cluster > 1 ? 16 : 0) -
+                      (tma ? kTmaAlignment + 8 * stages : 0);
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
   int64_t maxWidth = 16 / resultBytes;
   m.group = 1;
@@ -176,7 +194,8 @@ std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
   int64_t perSlot = (available - m.stagingBytes) / stages;
   int64_t maxFirst = 1;
   for (int64_t g : divisors(m.kLocal))
-    if (firstSlotBytes(g) <= perSlot)
+    if (firstSlotBytes(g) <= perSlot &&
+        (!tma || m.residentFirst || g * q <= kTmaMaxBoxRows))
       maxFirst = g;
   m.first = chooseTiling(m.kLocal, q, tokens, p, warps, maxFirst);
   if (m.residentSecond) {
@@ -200,22 +219,35 @@ std::optional<MonarchLayout> mixc::kernels::planMonarchLayout(
   }
 
   // [u | factors | ring | staging], each at a 128-byte aligned offset.
-  m.xInSlot = m.residentFirst ? 0 : firstFactorBytes(m.first.blocksPerStep);
+  m.xInSlot = m.residentFirst ? 0 : slotFactorBytes(m.first.blocksPerStep);
   m.slotBytes = alignUp(std::max(firstSlotBytes(m.first.blocksPerStep),
                                  secondSlotBytes(m.second.blocksPerStep)));
   m.uOffset = 0;
   m.factorOffset = alignUp(m.uBytes);
   m.ringOffset = alignUp(m.factorOffset + m.factorBytes);
-  m.stagingOffset = alignUp(m.ringOffset + stages * m.slotBytes);
+  m.stagingOffset =
+      alignUp(m.ringOffset + stages * m.slotBytes + (tma ? kTmaAlignment : 0));
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
   // With a cluster, the 8-byte mbarrier that counts the bytes of u stored
-  // into the block.
+  // into the block; with TMA, one per ring slot after it.
   m.barrierOffset = -1;
+  m.slotBarrierOffset = -1;
   if (cluster > 1) {
     m.barrierOffset = (m.sharedBytes + 7) / 8 * 8;
     m.sharedBytes = m.barrierOffset + 8;
   }
+  if (tma) {
+    m.slotBarrierOffset = (m.sharedBytes + 7) / 8 * 8;
+    m.sharedBytes = m.slotBarrierOffset + 8 * stages;
+  }
   return m;
+}
+
+int64_t mixc::kernels::tmaBoxColumns(int64_t columns) {
+  for (int64_t width : {64, 32, 16})
+    if (columns % width == 0)
+      return width;
+  return 0;
 }
 
 int64_t mixc::kernels::sharedBudget(int64_t blocksPerSM) {

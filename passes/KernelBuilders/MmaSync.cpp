@@ -33,11 +33,13 @@ Value mma_sync::zeroAcc(ImplicitLocOpBuilder &b) {
 }
 
 static Value ldmatrix(Emitter &e, Value buffer, Value row, Value col,
-                      bool transpose) {
+                      bool transpose, mma_sync::TileIndexer indexer = nullptr) {
   ImplicitLocOpBuilder &b = e.builder();
   Type elementType = cast<MemRefType>(buffer.getType()).getElementType();
+  SmallVector<Value> indices =
+      indexer ? indexer(row, col) : SmallVector<Value>{row, col};
   return nvgpu::LdMatrixOp::create(b, mma_sync::aType(elementType), buffer,
-                                   ValueRange{row, col}, transpose,
+                                   indices, transpose,
                                    /*numTiles=*/4);
 }
 
@@ -51,11 +53,12 @@ static std::pair<Value, Value> splitRows(ImplicitLocOpBuilder &b, Value x4) {
 }
 
 Value mma_sync::loadA(Emitter &e, Value buffer, Value lane, Value row,
-                      Value col) {
+                      Value col, TileIndexer indexer) {
   // Matrices: (rows 0-7, k 0-7), (rows 8-15, k 0-7), (0-7, 8-15), (8-15,
   // 8-15), so lane l addresses row l % 16 at k (l / 16) * 8.
   return ldmatrix(e, buffer, e.add(row, e.rem(lane, 16)),
-                  e.add(col, e.mul(e.div(lane, 16), 8)), /*transpose=*/false);
+                  e.add(col, e.mul(e.div(lane, 16), 8)), /*transpose=*/false,
+                  indexer);
 }
 
 Value mma_sync::loadAT(Emitter &e, Value buffer, Value lane, Value row,
@@ -69,12 +72,13 @@ Value mma_sync::loadAT(Emitter &e, Value buffer, Value lane, Value row,
 }
 
 std::pair<Value, Value> mma_sync::loadBPairNK(Emitter &e, Value buffer,
-                                              Value lane, Value n0, Value k0) {
+                                              Value lane, Value n0, Value k0,
+                                              TileIndexer indexer) {
   // Matrices: (n 0-7, k 0-7), (n 0-7, k 8-15), (n 8-15, k 0-7), (n 8-15,
   // k 8-15): the first two are B of n-tile n0, the last two of n0 + 8.
   Value n = e.add(n0, e.add(e.rem(lane, 8), e.mul(e.div(lane, 16), 8)));
   Value k = e.add(k0, e.mul(e.rem(e.div(lane, 8), 2), 8));
-  return splitRows(e.builder(), ldmatrix(e, buffer, n, k, false));
+  return splitRows(e.builder(), ldmatrix(e, buffer, n, k, false, indexer));
 }
 
 std::pair<Value, Value> mma_sync::loadBPairKN(Emitter &e, Value buffer,

@@ -28,10 +28,17 @@ mlir::VectorType bType(mlir::Type elementType);
 mlir::VectorType accType(mlir::MLIRContext *context);
 mlir::Value zeroAcc(mlir::ImplicitLocOpBuilder &b);
 
+/// Where element (row, col) of a shared tile is in its buffer: the indices
+/// of a swizzled layout. Null: (row, col) themselves, a row-major buffer.
+/// Columns are multiples of 8 (one 16-byte ldmatrix row).
+using TileIndexer = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::Value row, mlir::Value col)>;
+
 /// The A fragment of the 16x16 tile at (row, col) of a row-major [m][k]
 /// shared buffer (ldmatrix.x4).
 mlir::Value loadA(Emitter &e, mlir::Value buffer, mlir::Value lane,
-                  mlir::Value row, mlir::Value col);
+                  mlir::Value row, mlir::Value col,
+                  TileIndexer indexer = nullptr);
 /// The A fragment of the 16x16 tile at (row, col) of A for a buffer that
 /// holds A transposed, row-major [k][m] (ldmatrix.x4.trans): `row` indexes m
 /// and `col` indexes k.
@@ -41,7 +48,8 @@ mlir::Value loadAT(Emitter &e, mlir::Value buffer, mlir::Value lane,
 /// that holds B transposed, row-major [n][k] (ldmatrix.x4).
 std::pair<mlir::Value, mlir::Value> loadBPairNK(Emitter &e, mlir::Value buffer,
                                                 mlir::Value lane,
-                                                mlir::Value n0, mlir::Value k0);
+                                                mlir::Value n0, mlir::Value k0,
+                                                TileIndexer indexer = nullptr);
 /// The B fragments of the n-tiles at n0 and n0 + 8 (k from k0) of a
 /// row-major [k][n] buffer (ldmatrix.x4.trans).
 std::pair<mlir::Value, mlir::Value> loadBPairKN(Emitter &e, mlir::Value buffer,

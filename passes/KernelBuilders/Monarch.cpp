@@ -61,6 +61,19 @@
 // that one block's waits (its copies, the u mbarrier, the cluster barrier)
 // overlap the other's products.
 //
+// With `tma` = 1 (sm_90, resident factors), stage 1's ring slots are filled
+// by the copy engine: thread 0 arms the slot's mbarrier with the step's
+// bytes and issues one cp.async.bulk.tensor.2d per box (x's columns as
+// [tokens x 64] boxes, a streamed first factor as [blocks q x 64]), from
+// tensor maps that the runtime encodes at launch and passes as 128-byte
+// __grid_constant__ parameters (manifest `tensor_maps`). The boxes land
+// swizzled over their 128-, 64- or 32-byte rows (conflict-free ldmatrix
+// without padding), so the slots are aligned to the 1024-byte period at run
+// time. Every thread waits on the slot's mbarrier phase; the step's block
+// barrier still frees the slot read the step before. Rows past x's end
+// arrive as zeros; rows of the next batch row make tokens whose y is never
+// stored.
+//
 // Each step's products are cut into warp tasks of up to 16 accumulator tiles
 // (chooseTiling): every warp gets the same number of tasks where possible,
 // and each task reuses its A and B fragments across as many MMAs as it can.
@@ -112,7 +125,13 @@ public:
                        gpu::GPUFuncOp kernel)
       : p(plan), b(b), e(b), xArg(kernel.getArgument(0)),
         firstFactor(kernel.getArgument(1)), secondFactor(kernel.getArgument(2)),
-        yArg(kernel.getArgument(3)) {}
+        yArg(kernel.getArgument(3)) {
+    if (p.tma) {
+      xMap = kernel.getArgument(4);
+      if (!p.residentFirst)
+        firstFactorMap = kernel.getArgument(5);
+    }
+  }
 
   void build();
 
@@ -153,6 +172,27 @@ private:
   /// Waits for step `step`'s tiles and refills the slot the previous step
   /// read.
   void beginStep(Value step);
+  /// With TMA: thread 0 arms the slot's mbarrier with the step's bytes and
+  /// issues its boxes (x columns, streamed first-factor blocks); nothing
+  /// past the last tile.
+  void issueStepTma(Value step);
+  /// With TMA: the ring's start (the first kTmaAlignment boundary at or
+  /// after ringOffset, a byte offset from the dynamic base), and the slot
+  /// mbarriers, initialized by thread 0.
+  void initTma();
+  /// The shared-window address (i32) of the mbarrier of `step`'s slot.
+  Value slotBarrier(Value step);
+  /// One cp.async.bulk.tensor.2d box of `map` at (column, row) into shared
+  /// byte offset `offset`, counted on `barrier`.
+  void copyBox(Value map, Value offset, Value column, Value row, Value barrier);
+  /// The element index, in a rank-1 view of a slot tile that TMA wrote as
+  /// boxes of [rows x boxColumns] one after another, each swizzled over its
+  /// row width, of element (row, col).
+  SmallVector<Value> swizzledIndex(Value base, int64_t rows, int64_t boxColumns,
+                                   Value row, Value col);
+  /// Spins until the mbarrier at `address` completes the phase of parity
+  /// `parity`.
+  void waitBarrier(Value address, Value parity);
   Value slotBase(Value step);
   /// Stage-1 step `localStep` (ring step `step`): U^T of its blocks, stored
   /// into u.
@@ -210,7 +250,9 @@ private:
   ImplicitLocOpBuilder &b;
   Emitter e;
   Value xArg, firstFactor, secondFactor, yArg;
-  Value x, y; // [rows, n] and [rows, l * s]
+  Value xMap, firstFactorMap; // TMA tensor maps (with tma)
+  Value ringStart;            // byte offset of the ring's first slot
+  Value x, y;                 // [rows, n] and [rows, l * s]
   Value shared, sharedAddress, tid, lane, warp, group, quad;
   Value uBarrier; // i32 shared-window address of the u mbarrier (cluster)
   Value rank, length, batchRow, clusterIndex, tileCount, kbBase, lbBase;
@@ -294,7 +336,108 @@ void MonarchKernelBuilder::copyTile(
 }
 
 Value MonarchKernelBuilder::slotBase(Value step) {
-  return e.add(e.mul(e.rem(step, p.stages), p.slotBytes), p.ringOffset);
+  return e.add(e.mul(e.rem(step, p.stages), p.slotBytes), ringStart);
+}
+
+void MonarchKernelBuilder::initTma() {
+  // The dynamic block starts 16-byte aligned: round the ring up to the
+  // swizzle pattern's period.
+  Value ring = e.add(sharedAddress, p.ringOffset);
+  Value aligned = e.mul(e.ceilDiv(ring, kTmaAlignment), kTmaAlignment);
+  ringStart = e.add(e.index(p.ringOffset), e.sub(aligned, ring));
+  // One arrival per phase (thread 0's, with the step's byte count).
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(tid, e.index(0)));
+  for (int64_t slot = 0; slot < p.stages; ++slot)
+    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
+                      "r,~{memory}", ValueRange{slotBarrier(e.index(slot))});
+  inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
+                    "~{memory}", ValueRange{});
+}
+
+Value MonarchKernelBuilder::slotBarrier(Value step) {
+  return arith::IndexCastOp::create(
+      b, b.getI32Type(),
+      e.add(sharedAddress,
+            e.add(e.mul(e.rem(step, p.stages), 8), p.slotBarrierOffset)));
+}
+
+void MonarchKernelBuilder::copyBox(Value map, Value offset, Value column,
+                                   Value row, Value barrier) {
+  Type i32 = b.getI32Type();
+  Value address =
+      arith::IndexCastOp::create(b, i32, e.add(sharedAddress, offset));
+  inlinePtxVolatile(
+      b, Type(),
+      "cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::"
+      "complete_tx::bytes [$0], [$1, {$2, $3}], [$4];",
+      "r,l,r,r,r,~{memory}",
+      ValueRange{address, map, arith::IndexCastOp::create(b, i32, column),
+                 arith::IndexCastOp::create(b, i32, row), barrier});
+}
+
+void MonarchKernelBuilder::issueStepTma(Value step) {
+  const StageTiling &t = p.first;
+  Value tileIndex = e.div(step, p.ringStepsPerTile());
+  Value local = e.rem(step, p.ringStepsPerTile());
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.andI(e.eq(tid, e.index(0)), e.lt(tileIndex, tileCount)));
+  auto [start, row0] = tileOrigin(tileIndex);
+  (void)start;
+  Value slot = slotBase(step);
+  Value barrier = slotBarrier(step);
+  int64_t columns = t.blocksPerStep * p.p;
+  int64_t bytes = p.tokens * columns * p.elementBytes();
+  if (!p.residentFirst)
+    bytes += t.blocksPerStep * p.q * p.p * p.elementBytes();
+  inlinePtxVolatile(
+      b, Type(), "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
+      "r,r,~{memory}",
+      ValueRange{barrier,
+                 arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes))});
+  // x's columns: rows past the tensor arrive as zeros; rows of the next
+  // batch row (past `length`) arrive as they are and make tokens whose y is
+  // never stored.
+  Value kb0 = e.add(kbBase, e.mul(local, t.blocksPerStep));
+  int64_t xBox = tmaBoxColumns(columns);
+  for (int64_t box = 0; box < columns / xBox; ++box)
+    copyBox(xMap,
+            e.add(slot, p.xInSlot + box * p.tokens * xBox * p.elementBytes()),
+            e.add(e.mul(kb0, p.p), box * xBox), row0, barrier);
+  if (p.residentFirst)
+    return;
+  int64_t rows = t.blocksPerStep * p.q;
+  int64_t factorBox = tmaBoxColumns(p.p);
+  for (int64_t box = 0; box < p.p / factorBox; ++box)
+    copyBox(firstFactorMap,
+            e.add(slot, box * rows * factorBox * p.elementBytes()),
+            e.index(box * factorBox), e.mul(kb0, p.q), barrier);
+}
+
+SmallVector<Value> MonarchKernelBuilder::swizzledIndex(Value base, int64_t rows,
+                                                       int64_t boxColumns,
+                                                       Value row, Value col) {
+  // Byte o of a box (aligned to its pattern's period) holds what TMA's
+  // swizzle put there: 16-byte chunk bits [4, 4 + w) XOR bits [7, 7 + w),
+  // w = log2(row bytes / 16).
+  int64_t rowBytes = boxColumns * p.elementBytes();
+  Value box = e.div(col, boxColumns);
+  Value offset = e.add(e.mul(box, rows * rowBytes),
+                       e.add(e.mul(row, rowBytes),
+                             e.mul(e.rem(col, boxColumns), p.elementBytes())));
+  Value key = e.rem(e.div(offset, 128), rowBytes / 16);
+  Value swizzled = arith::XOrIOp::create(b, offset, e.mul(key, 16));
+  return {
+      e.add(e.div(base, p.elementBytes()), e.div(swizzled, p.elementBytes()))};
+}
+
+void MonarchKernelBuilder::waitBarrier(Value address, Value parity) {
+  Value parity32 = arith::IndexCastOp::create(b, b.getI32Type(), parity);
+  inlinePtxVolatile(b, Type(),
+                    "{\n.reg .pred done;\nwait:\n"
+                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                    "@!done bra wait;\n}",
+                    "r,r,~{memory}", ValueRange{address, parity32});
 }
 
 void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
@@ -392,6 +535,22 @@ Value MonarchKernelBuilder::issueStep(Value step) {
 }
 
 void MonarchKernelBuilder::beginStep(Value step) {
+  if (p.tma) {
+    // The slot of the step's boxes completes one mbarrier phase per use
+    // (parity: use mod 2); the block barrier then frees the slot the
+    // previous step read for the step stages - 1 ahead.
+    Value parity = e.rem(e.div(step, p.stages), 2);
+    if (p.stages == 1) {
+      gpu::BarrierOp::create(b);
+      issueStepTma(step);
+      waitBarrier(slotBarrier(step), parity);
+      return;
+    }
+    waitBarrier(slotBarrier(step), parity);
+    gpu::BarrierOp::create(b);
+    issueStepTma(e.add(step, p.stages - 1));
+    return;
+  }
   if (p.stages == 1) {
     gpu::BarrierOp::create(b);
     nvgpu::DeviceAsyncWaitOp::create(b, issueStep(step),
@@ -587,21 +746,39 @@ void MonarchKernelBuilder::expectU() {
 }
 
 void MonarchKernelBuilder::waitU(Value parity) {
-  Value parity32 = arith::IndexCastOp::create(b, b.getI32Type(), parity);
-  inlinePtxVolatile(b, Type(),
-                    "{\n.reg .pred done;\nwait:\n"
-                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
-                    "@!done bra wait;\n}",
-                    "r,r,~{memory}", ValueRange{uBarrier, parity32});
+  waitBarrier(uBarrier, parity);
 }
 
 void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
   const StageTiling &t = p.first;
   Value slot = slotBase(step);
   Value factors = firstFactors(step, localStep);
-  Value columns =
-      sharedView(b, shared, e.add(slot, p.xInSlot),
-                 {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
+  Value columns;
+  // With TMA, the slot's tiles are swizzled boxes, read through a rank-1
+  // view of the dynamic block.
+  std::function<SmallVector<Value>(Value, Value)> xIndex, factorIndex;
+  if (p.tma) {
+    columns = sharedView(b, shared, e.index(0),
+                         {p.sharedBytes / p.elementBytes()}, p.elementType);
+    Value xBase = e.add(slot, p.xInSlot);
+    int64_t xBox = tmaBoxColumns(t.blocksPerStep * p.p);
+    xIndex = [=](Value row, Value col) {
+      return swizzledIndex(xBase, p.tokens, xBox, row, col);
+    };
+    if (!p.residentFirst) {
+      factors = columns;
+      int64_t factorBox = tmaBoxColumns(p.p);
+      factorIndex = [=](Value row, Value col) {
+        return swizzledIndex(slot, t.blocksPerStep * p.q, factorBox, row, col);
+      };
+    }
+  } else {
+    columns =
+        sharedView(b, shared, e.add(slot, p.xInSlot),
+                   {p.tokens, t.blocksPerStep * p.p + kRowPad}, p.elementType);
+  }
+  auto orNull = [](const std::function<SmallVector<Value>(Value, Value)> &f)
+      -> mma::TileIndexer { return f ? mma::TileIndexer(f) : nullptr; };
   forEachTask(t, [&](Value block, Value mGroup, Value nGroup) {
     Value row0 = e.add(e.mul(block, p.q), e.mul(mGroup, 16 * t.mTiles));
     Value token0 = e.mul(nGroup, 16 * t.nPairs);
@@ -610,11 +787,11 @@ void MonarchKernelBuilder::firstStage(Value step, Value localStep) {
         t,
         [&](int64_t mi, int64_t kStep) {
           return mma::loadA(e, factors, lane, e.add(row0, 16 * mi),
-                            e.index(16 * kStep));
+                            e.index(16 * kStep), orNull(factorIndex));
         },
         [&](int64_t nj, int64_t kStep) {
           return mma::loadBPairNK(e, columns, lane, e.add(token0, 16 * nj),
-                                  e.add(column0, 16 * kStep));
+                                  e.add(column0, 16 * kStep), orNull(xIndex));
         });
     // Accumulator (qi, t), (qi, t + 1): entry j = kb q + qi of two tokens.
     Value kb = e.add(e.add(kbBase, e.mul(localStep, t.blocksPerStep)), block);
@@ -829,25 +1006,42 @@ void MonarchKernelBuilder::build() {
   shared = gpu::DynamicSharedMemoryOp::create(
       b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                          MemRefLayoutAttrInterface(), space));
-  if (p.cluster > 1) {
-    // The shared-window address of the block, for mapa.
+  // The shared-window address of the block, for mapa and TMA.
+  if (p.cluster > 1 || p.tma)
     sharedAddress =
         memref::ExtractAlignedPointerAsIndexOp::create(b, shared).getResult();
+  ringStart = e.index(p.ringOffset);
+  if (p.tma)
+    initTma();
+  if (p.cluster > 1) {
     initUBarrier();
-    // Every block of the cluster runs and has its mbarrier ready before any
-    // stores into it.
+    // Every block of the cluster runs and has its mbarriers ready before
+    // any stores into it.
     clusterBarrier();
+  } else if (p.tma) {
+    gpu::BarrierOp::create(b);
   }
 
   // Prologue: resident factors, committed with the ring's first step; the
   // first stages - 1 steps, one group each (with one stage, every step
-  // loads and waits for itself).
-  if (p.residentFirst || p.residentSecond)
+  // loads and waits for itself). With TMA, the boxes of those steps go
+  // first; the resident factors (cp.async) are then waited for here, and
+  // the first step's block barrier publishes them.
+  if (p.tma) {
+    for (int64_t step = 0; step + 1 < p.stages; ++step)
+      issueStepTma(e.index(step));
     loadResidentFactors();
-  if (p.stages > 1) {
-    anchor = issueStep(e.index(0));
-    for (int64_t step = 1; step + 1 < p.stages; ++step)
-      issueStep(e.index(step));
+    Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
+        b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
+    nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(0));
+  } else {
+    if (p.residentFirst || p.residentSecond)
+      loadResidentFactors();
+    if (p.stages > 1) {
+      anchor = issueStep(e.index(0));
+      for (int64_t step = 1; step + 1 < p.stages; ++step)
+        issueStep(e.index(step));
+    }
   }
 
   // The tiles: the ring's steps run on from one tile into the next.
@@ -926,8 +1120,9 @@ void MonarchKernelBuilder::build() {
     ifThen(b, e.gt(tileCount, e.index(0)));
     clusterWait();
   }
-  // The ring's last groups are empty (past the end); drain them.
-  if (p.stages > 1)
+  // The ring's last groups are empty (past the end); drain them. (TMA
+  // issues nothing past the last tile.)
+  if (p.stages > 1 && !p.tma)
     nvgpu::DeviceAsyncWaitOp::create(b, anchor, b.getI32IntegerAttr(0));
   gpu::ReturnOp::create(b);
 }
@@ -982,12 +1177,30 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   p.tiles = *schedule.getParam("tiles");
   int64_t residentFactors = *schedule.getParam("resident_factors");
   int64_t blocksPerSM = *schedule.getParam("blocks_per_sm");
-  // Thread-block clusters (and st.async, mapa) are sm_90's.
+  bool tma = *schedule.getParam("tma") != 0;
+  // Thread-block clusters (and st.async, mapa) and TMA are sm_90's.
   if (p.cluster > 1 && chipVersion(chip) < 90)
     return op.emitOpError()
            << "schedule '" << templateName << "': cluster = " << p.cluster
            << " (thread-block clusters) needs sm_90 or later, not chip '"
            << chip << "'; give a schedule with cluster = 1";
+  if (tma && chipVersion(chip) < 90)
+    return op.emitOpError()
+           << "schedule '" << templateName
+           << "': tma = 1 (cp.async.bulk.tensor) needs sm_90 or later, not "
+              "chip '"
+           << chip << "'; give a schedule with tma = 0";
+  if (tma && residentFactors == 0)
+    return op.emitOpError()
+           << "schedule '" << templateName
+           << "': tma = 1 needs resident_factors = 1 or 2 (a streamed second "
+              "factor is copied with cp.async); give resident_factors or "
+              "tma = 0";
+  if (tma && (p.tokens > kTmaMaxBoxRows || p.q > kTmaMaxBoxRows))
+    return op.emitOpError()
+           << "schedule '" << templateName << "': tma = 1 copies boxes of at "
+           << "most " << kTmaMaxBoxRows << " rows: block_tokens (" << p.tokens
+           << ") and the first factor's q (" << p.q << ") must not exceed it";
   p.xRank = xType.getRank();
   p.elementType = elementType;
   p.resultType = resultType;
@@ -1001,8 +1214,9 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   // model's schedule space runs too (mixc/Passes/KernelLayouts.h).
   std::optional<MonarchLayout> layout = planMonarchLayout(
       p.k, p.q, p.p, p.l, p.s, p.r, p.tokens, p.warps, p.stages, p.cluster,
-      residentFactors, blocksPerSM, p.resultBytes());
-  assert(layout && "cluster divides k and l (checked above)");
+      residentFactors, blocksPerSM, p.resultBytes(), tma);
+  assert(layout && "cluster divides k and l, tma's limits hold (checked "
+                   "above)");
   static_cast<MonarchLayout &>(p) = *layout;
   int64_t budget = sharedBudget(blocksPerSM);
   if (p.sharedBytes + kStaticSharedBytes > budget)
@@ -1027,6 +1241,19 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   SmallVector<Type> argTypes = {
       globalMemRefType(xType), globalMemRefType(firstType),
       globalMemRefType(secondType), globalMemRefType(yType)};
+  LaunchConfig config;
+  // With TMA: x's map, and the streamed first factor's (as [k q, p]).
+  if (p.tma) {
+    config.tensorMaps.push_back(
+        {0, p.tokens, tmaBoxColumns(p.first.blocksPerStep * p.p),
+         tmaBoxColumns(p.first.blocksPerStep * p.p) * p.elementBytes()});
+    if (!p.residentFirst)
+      config.tensorMaps.push_back({1, p.first.blocksPerStep * p.q,
+                                   tmaBoxColumns(p.p),
+                                   tmaBoxColumns(p.p) * p.elementBytes()});
+    argTypes.append(config.tensorMaps.size(),
+                    tensorMapArgType(op.getContext()));
+  }
   gpu::GPUFuncOp kernel = createKernel(b, module, name, argTypes);
   if (p.cluster > 1)
     kernel->setAttr(
@@ -1036,7 +1263,6 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   // With several blocks per SM, ptxas caps the registers to let them fit.
   setOccupancyHints(kernel, p.threads(), blocksPerSM);
 
-  LaunchConfig config;
   config.blockThreads = p.threads();
   config.grid[0].push_back({p.cluster, -1, -1, 1});
   if (p.xRank >= 2)

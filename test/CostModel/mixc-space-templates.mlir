@@ -13,7 +13,7 @@ func.func @ssd(%x: tensor<1x256x4x64xbf16>, %dt: tensor<1x256x4xf32>, %a: tensor
   return %y : tensor<1x256x4x64xbf16>
 }
 
-// CHECK: {"op_index":1,{{.*}}"op":"mix.monarch","template":"monarch.fused","params":["block_tokens","warps","stages","cluster","tiles","resident_factors","blocks_per_sm"],"count":[[#]],"product":[[#]]}
+// CHECK: {"op_index":1,{{.*}}"op":"mix.monarch","template":"monarch.fused","params":["block_tokens","warps","stages","cluster","tiles","resident_factors","blocks_per_sm","tma"],"count":[[#]],"product":[[#]]}
 // FEATURES: {"op_index":1,{{.*}}"op":"mix.monarch","task":"mix.monarch {{[^"]*}}","template":"monarch.fused",
 func.func @monarch(%x: tensor<64x1024xbf16>, %r: tensor<32x32x32xbf16>, %l: tensor<32x32x32xbf16>) -> tensor<64x1024xbf16> {
   %y = mix.monarch %x, %r, %l : (tensor<64x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<64x1024xbf16>

@@ -20,7 +20,7 @@ func.func @causal_window(%q: tensor<1x2x333x64xbf16>, %k: tensor<1x2x333x64xbf16
 // COUNT: {"op_index":1,{{.*}}"count":21,"product":48}
 // ENUM-COUNT-36: {"op_index":0,
 // ENUM: {"op_index":1,{{.*}}"params":{"block_m":64,"block_n":32,"warps":4,"stages":1}}
-// FEATURES: {"op_index":1,{{.*}}"schema_version":"mixc-features-3","op":"mix.attention","task":"mix.attention b=2 hq=4 hkv=4 lq=1024 lk=1024 d=256 dv=256 f16/f16->2B","template":"attention.mma_sync","params":{"block_m":64,"block_n":32,"warps":4,"stages":1},"feature_names":["op_kind","batch",
+// FEATURES: {"op_index":1,{{.*}}"schema_version":"mixc-features-4","op":"mix.attention","task":"mix.attention b=2 hq=4 hkv=4 lq=1024 lk=1024 d=256 dv=256 f16/f16->2B","template":"attention.mma_sync","params":{"block_m":64,"block_n":32,"warps":4,"stages":1},"feature_names":["op_kind","batch",
 func.func @head_dim_256(%q: tensor<2x4x1024x256xf16>, %k: tensor<2x4x1024x256xf16>, %v: tensor<2x4x1024x256xf16>) -> tensor<2x4x1024x256xf16> {
   %o = mix.attention %q, %k, %v {schedule = #mix.schedule<attention.mma_sync, {block_m = 64, block_n = 32, warps = 4, stages = 1}>} : (tensor<2x4x1024x256xf16>, tensor<2x4x1024x256xf16>, tensor<2x4x1024x256xf16>) -> tensor<2x4x1024x256xf16>
   return %o : tensor<2x4x1024x256xf16>

@@ -237,3 +237,66 @@ func.func @too_big_for_two(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2, blocks_per_sm = 2}>} : (tensor<16384x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16>
   return %y : tensor<16384x4096xbf16>
 }
+
+// -----
+
+// TMA boxes for stage 1 (n = 4096, the second factor resident, the first
+// streamed): two trailing tensor-map parameters (x in [64 tokens x 64]
+// boxes, the first factor in [64 x 64] boxes, both with the 128-byte
+// swizzle), recorded in the launch attribute; thread 0 initializes one
+// mbarrier per ring slot; the ring's start is aligned at run time; thread 0
+// arms a slot's mbarrier with the step's 16 KiB and issues its two boxes;
+// every thread waits on the slot's phase before the block barrier; x and
+// the factor are read by ldmatrix through the swizzle (an XOR of the byte
+// offset); the resident second factor still comes by cp.async, waited for
+// in the prologue.
+// CHECK-LABEL: func.func @tma_boxes
+// CHECK: gpu.func @monarch_0(%{{.*}}: memref<16384x4096xbf16, #gpu.address_space<global>>, %{{.*}}: memref<64x64x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<64x64x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<16384x4096xbf16, #gpu.address_space<global>>, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK-SAME: mix.launch = {{{.*}}shared_bytes = 189600 : i64, tensor_maps = [array<i64: 0, 64, 64, 128>, array<i64: 1, 64, 64, 128>]}
+// CHECK-SAME: mix.tensor_maps = 2 : i64
+// CHECK: memref.extract_aligned_pointer_as_index
+// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
+// CHECK: fence.mbarrier_init.release.cluster;
+// CHECK: mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;
+// CHECK: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [$0], [$1, {$2, $3}], [$4];
+// CHECK: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [$0], [$1, {$2, $3}], [$4];
+// CHECK: nvgpu.device_async_copy {{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// CHECK: scf.for
+// CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
+// CHECK: gpu.barrier
+// CHECK: arith.xori
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<94800xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+func.func @tma_boxes(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16> {
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2, tma = 1}>} : (tensor<16384x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16>
+  return %y : tensor<16384x4096xbf16>
+}
+
+// -----
+
+// Both factors resident: only x's map.
+// CHECK-LABEL: func.func @tma_x_only
+// CHECK: gpu.func @monarch_0(%{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>, %{{.*}}: !llvm.ptr)
+// CHECK-SAME: tensor_maps = [array<i64: 0, 32, 64, 128>]
+func.func @tma_x_only(%x: tensor<?x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<?x1024xbf16> {
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 2, stages = 3, tiles = 16, resident_factors = 1, tma = 1}>} : (tensor<?x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<?x1024xbf16>
+  return %y : tensor<?x1024xbf16>
+}
+
+// -----
+
+// A streamed second factor is not boxed: tma needs resident factors.
+func.func @tma_streamed(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<100x1024xbf16> {
+  // expected-error @+1 {{schedule 'monarch.fused': tma = 1 needs resident_factors = 1 or 2 (a streamed second factor is copied with cp.async); give resident_factors or tma = 0}}
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {tma = 1}>} : (tensor<100x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<100x1024xbf16>
+  return %y : tensor<100x1024xbf16>
+}
+
+// -----
+
+// A box has at most 256 rows: q = 512 is refused.
+func.func @tma_tall_factor(%x: tensor<100x1024xbf16>, %f: tensor<2x512x512xbf16>, %g: tensor<64x16x16xbf16>) -> tensor<100x1024xbf16> {
+  // expected-error @+1 {{schedule 'monarch.fused': tma = 1 copies boxes of at most 256 rows: block_tokens (32) and the first factor's q (512) must not exceed it}}
+  %y = mix.monarch %x, %f, %g {schedule = #mix.schedule<monarch.fused, {cluster = 1, resident_factors = 2, tma = 1}>} : (tensor<100x1024xbf16>, tensor<2x512x512xbf16>, tensor<64x16x16xbf16>) -> tensor<100x1024xbf16>
+  return %y : tensor<100x1024xbf16>
+}

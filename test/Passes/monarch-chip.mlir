@@ -20,3 +20,12 @@ func.func @no_cluster(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> t
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {cluster = 1}>} : (tensor<100x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<100x1024xbf16>
   return %y : tensor<100x1024xbf16>
 }
+
+// -----
+
+// TMA boxes (cp.async.bulk.tensor) are sm_90's too.
+func.func @tma(%x: tensor<100x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<100x1024xbf16> {
+  // expected-error @+1 {{schedule 'monarch.fused': tma = 1 (cp.async.bulk.tensor) needs sm_90 or later, not chip 'sm_80'; give a schedule with tma = 0}}
+  %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {cluster = 1, resident_factors = 2, tma = 1}>} : (tensor<100x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<100x1024xbf16>
+  return %y : tensor<100x1024xbf16>
+}

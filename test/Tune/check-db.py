@@ -16,7 +16,7 @@ assert [r["trial"] for r in records] == list(range(1, expected + 1)), \
 schedules = [json.dumps(r["params"], sort_keys=True) for r in records]
 assert len(set(schedules)) == len(schedules), "a schedule was measured twice"
 for r in records:
-    assert r["schema_version"] == "mixc-features-3"
+    assert r["schema_version"] == "mixc-features-4"
     assert len(r["features"]) == len(r["feature_names"]) == len(r["static_features"])
     assert r["status"] in ("PASS", "FAIL", "FAULTED", "ERROR", "TIMEOUT",
                            "COMPILE_ERROR"), r["status"]

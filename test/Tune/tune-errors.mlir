@@ -8,7 +8,7 @@
 
 // RUN: echo '{"schema_version": "mixc-features-0", "task": "t"}' > %t.old.jsonl
 // RUN: %expect-exit 1 mixc-tune %S/tune-local.mlir --db %t.db --data %t.old.jsonl 2>&1 | FileCheck %s --check-prefix=SCHEMA
-// SCHEMA: mixc-tune: {{.*}}old.jsonl:1: feature schema 'mixc-features-0'; this build reads 'mixc-features-3'
+// SCHEMA: mixc-tune: {{.*}}old.jsonl:1: feature schema 'mixc-features-0'; this build reads 'mixc-features-4'
 
 // RUN: %expect-exit 1 mixc-tune %S/tune-local.mlir --db %t.db --measure elsewhere 2>&1 | FileCheck %s --check-prefix=MEASURE
 // MEASURE: mixc-tune: --measure must be local, batch:DIR or replay:FILE, not 'elsewhere'

@@ -27,7 +27,7 @@ struct Factors {
 
 std::string describe(const Factors &f, int64_t tokens, int64_t warps,
                      int64_t stages, int64_t cluster, int64_t resident,
-                     int64_t blocksPerSM, int64_t resultBytes) {
+                     int64_t blocksPerSM, int64_t resultBytes, bool tma) {
   return "k,q,p=" + std::to_string(f.k) + "," + std::to_string(f.q) + "," +
          std::to_string(f.p) + " l,s,r=" + std::to_string(f.l) + "," +
          std::to_string(f.s) + "," + std::to_string(f.r) +
@@ -37,13 +37,15 @@ std::string describe(const Factors &f, int64_t tokens, int64_t warps,
          " cluster=" + std::to_string(cluster) +
          " resident=" + std::to_string(resident) +
          " blocksPerSM=" + std::to_string(blocksPerSM) +
-         " resultBytes=" + std::to_string(resultBytes);
+         " resultBytes=" + std::to_string(resultBytes) +
+         " tma=" + std::to_string(tma);
 }
 
 void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
                int64_t warps, int64_t stages, int64_t cluster, int64_t resident,
-               int64_t resultBytes) {
+               int64_t resultBytes, bool tma) {
   constexpr int64_t bytes = 2;
+  EXPECT_EQ(m.tma, tma);
   EXPECT_EQ(m.kLocal * cluster, f.k);
   EXPECT_EQ(m.lLocal * cluster, f.l);
   EXPECT_EQ(m.residentFirst, resident == 1);
@@ -54,18 +56,30 @@ void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
   EXPECT_EQ(m.uBytes, m.lLocal * (f.r * tokens + kRowPad) * bytes);
   EXPECT_GE(m.factorOffset, m.uBytes);
   EXPECT_GE(m.ringOffset, m.factorOffset + m.factorBytes);
-  EXPECT_GE(m.stagingOffset, m.ringOffset + stages * m.slotBytes);
+  // With TMA the ring starts up to kTmaAlignment bytes late (aligned at run
+  // time).
+  EXPECT_GE(m.stagingOffset,
+            m.ringOffset + stages * m.slotBytes + (tma ? kTmaAlignment : 0));
   for (int64_t offset : {m.factorOffset, m.ringOffset, m.stagingOffset})
     EXPECT_EQ(offset % kSharedAlignment, 0);
   EXPECT_EQ(m.slotBytes % kSharedAlignment, 0);
+  // The u mbarrier (cluster), then the slot mbarriers (TMA), last.
+  int64_t end = m.stagingOffset + m.stagingBytes;
   if (cluster > 1) {
     EXPECT_EQ(m.barrierOffset % 8, 0);
-    EXPECT_GE(m.barrierOffset, m.stagingOffset + m.stagingBytes);
-    EXPECT_EQ(m.sharedBytes, m.barrierOffset + 8);
+    EXPECT_GE(m.barrierOffset, end);
+    end = m.barrierOffset + 8;
   } else {
     EXPECT_EQ(m.barrierOffset, -1);
-    EXPECT_EQ(m.sharedBytes, m.stagingOffset + m.stagingBytes);
   }
+  if (tma) {
+    EXPECT_EQ(m.slotBarrierOffset % 8, 0);
+    EXPECT_GE(m.slotBarrierOffset, end);
+    end = m.slotBarrierOffset + 8 * stages;
+  } else {
+    EXPECT_EQ(m.slotBarrierOffset, -1);
+  }
+  EXPECT_EQ(m.sharedBytes, end);
 
   // Resident factors: the first factor's blocks (with 1), then the
   // second's, rows padded.
@@ -88,12 +102,28 @@ void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
   EXPECT_EQ(first.nGroups * first.nPairs * 16, tokens);
   EXPECT_LE(first.mTiles * first.nPairs * 2, kMonarchMaxAccTiles);
   EXPECT_GE(first.tasksPerWarp * warps, first.tasksPerStep);
-  int64_t xBytes = tokens * (first.blocksPerStep * f.p + kRowPad) * bytes;
+  int64_t xBytes = tma ? tokens * first.blocksPerStep * f.p * bytes
+                       : tokens * (first.blocksPerStep * f.p + kRowPad) * bytes;
+  int64_t factorRow = tma ? f.p : f.p + kRowPad;
   if (resident == 1)
     EXPECT_EQ(m.xInSlot, 0);
   else
-    EXPECT_GE(m.xInSlot, first.blocksPerStep * f.q * (f.p + kRowPad) * bytes);
+    EXPECT_GE(m.xInSlot, first.blocksPerStep * f.q * factorRow * bytes);
   EXPECT_LE(m.xInSlot + xBytes, m.slotBytes);
+  // TMA boxes: slots and the x boxes in them on the swizzle pattern's
+  // period, boxes of at most 256 rows that tile the step's columns.
+  if (tma) {
+    EXPECT_EQ(m.slotBytes % kTmaAlignment, 0);
+    EXPECT_EQ(m.xInSlot % kTmaAlignment, 0);
+    int64_t box = tmaBoxColumns(first.blocksPerStep * f.p);
+    EXPECT_GT(box, 0);
+    // A box is whole periods of its swizzle pattern (8 rows).
+    EXPECT_EQ(tokens * box * bytes % (8 * box * bytes), 0);
+    EXPECT_LE(tokens, kTmaMaxBoxRows);
+    if (resident != 1) {
+      EXPECT_LE(first.blocksPerStep * f.q, kTmaMaxBoxRows);
+    }
+  }
 
   // y: aligned vectors of whole groups, at most 16 bytes.
   EXPECT_EQ(m.lLocal % m.group, 0);
@@ -145,33 +175,38 @@ TEST(KernelLayoutsTest, MonarchPlansKeepTheirInvariants) {
           for (int64_t cluster : {1, 2, 4, 8})
             for (int64_t resident : {0, 1, 2})
               for (int64_t blocksPerSM : {1, 2})
-                for (int64_t resultBytes : {2, 4}) {
-                  std::optional<MonarchLayout> m = planMonarchLayout(
-                      f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
-                      cluster, resident, blocksPerSM, resultBytes);
-                  bool divides = f.k % cluster == 0 && f.l % cluster == 0;
-                  ASSERT_EQ(m.has_value(), divides)
-                      << describe(f, tokens, warps, stages, cluster, resident,
-                                  blocksPerSM, resultBytes);
-                  if (!m)
-                    continue;
-                  SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
-                                        resident, blocksPerSM, resultBytes));
-                  checkPlan(*m, f, tokens, warps, stages, cluster, resident,
-                            resultBytes);
-                  ++plans;
-                  bool fits = m->sharedBytes + kStaticSharedBytes <=
-                              sharedBudget(blocksPerSM);
-                  fitting += fits;
-                  // Half an SM each leaves two blocks room for each other.
-                  if (fits && blocksPerSM == 2) {
-                    EXPECT_LE(2 * (m->sharedBytes + kStaticSharedBytes +
-                                   kReservedSharedBytesPerBlock),
-                              kSharedBytesPerSM);
+                for (int64_t resultBytes : {2, 4})
+                  for (bool tma : {false, true}) {
+                    std::optional<MonarchLayout> m = planMonarchLayout(
+                        f.k, f.q, f.p, f.l, f.s, f.r, tokens, warps, stages,
+                        cluster, resident, blocksPerSM, resultBytes, tma);
+                    bool divides = f.k % cluster == 0 && f.l % cluster == 0;
+                    bool boxes =
+                        !tma || (resident != 0 && tokens <= kTmaMaxBoxRows &&
+                                 f.q <= kTmaMaxBoxRows);
+                    ASSERT_EQ(m.has_value(), divides && boxes)
+                        << describe(f, tokens, warps, stages, cluster, resident,
+                                    blocksPerSM, resultBytes, tma);
+                    if (!m)
+                      continue;
+                    SCOPED_TRACE(describe(f, tokens, warps, stages, cluster,
+                                          resident, blocksPerSM, resultBytes,
+                                          tma));
+                    checkPlan(*m, f, tokens, warps, stages, cluster, resident,
+                              resultBytes, tma);
+                    ++plans;
+                    bool fits = m->sharedBytes + kStaticSharedBytes <=
+                                sharedBudget(blocksPerSM);
+                    fitting += fits;
+                    // Half an SM each leaves two blocks room for each other.
+                    if (fits && blocksPerSM == 2) {
+                      EXPECT_LE(2 * (m->sharedBytes + kStaticSharedBytes +
+                                     kReservedSharedBytesPerBlock),
+                                kSharedBytesPerSM);
+                    }
+                    if (::testing::Test::HasFailure())
+                      return;
                   }
-                  if (::testing::Test::HasFailure())
-                    return;
-                }
   // The sweep reaches plans that fit and plans the builder must refuse.
   EXPECT_GT(fitting, 0);
   EXPECT_LT(fitting, plans);

@@ -242,9 +242,9 @@ TEST(RuntimeManifest, ErrorsNameFileLineColumnAndField) {
   EXPECT_EQ(manifestError(edited("\"mix_attention_0\"", "7")),
             "k.json:3:13: kernel: expected a string, got an integer");
   EXPECT_EQ(
-      manifestError(edited("\"schema_version\": 1", "\"schema_version\": 2")),
-      "k.json:2:21: schema_version: unsupported schema version 2 (this "
-      "runtime reads version 1)");
+      manifestError(edited("\"schema_version\": 1", "\"schema_version\": 3")),
+      "k.json:2:21: schema_version: unsupported schema version 3 (this "
+      "runtime reads versions 1 to 2)");
   EXPECT_EQ(manifestError(edited("\"cubin\"", "\"elf\"")),
             "k.json:5:13: format: unknown format 'elf' (expected cubin, ptx "
             "or fatbin)");
@@ -485,6 +485,96 @@ TEST(RuntimeLaunch, WorkspaceIsSizedByItsFactorsAndPassedLast) {
   EXPECT_EQ(error, "the workspace would exceed 2^40 bytes");
 }
 
+TEST(RuntimeLaunch, TensorMapsArePassedByValueAfterTheWorkspace) {
+  // Schema 2; a map of the query ([4 16 L, 128] as 2-D) in 64 x 64 boxes with
+  // the 128-byte swizzle, one of the key in 32 x 16 boxes with 32 bytes.
+  const std::string maps =
+      "\"tensor_maps\": [{\"arg\": 0, \"box\": [64, 64], \"swizzle\": 128}, "
+      "{\"arg\": 1, \"box\": [32, 16], \"swizzle\": 32}],\n  \"abi\"";
+  auto withMaps = [&](const std::string &list) {
+    std::string text = edited("\"abi\"", list);
+    size_t at = text.find("\"schema_version\": 1");
+    text.replace(at, 19, "\"schema_version\": 2");
+    return text;
+  };
+  Manifest m = parseGood(withMaps(maps), "k.json");
+  ASSERT_EQ(m.tensorMaps.size(), 2u);
+  EXPECT_EQ(m.tensorMaps[1].arg, 1);
+  EXPECT_EQ(m.tensorMaps[1].boxRows, 32);
+  EXPECT_EQ(m.tensorMaps[1].boxCols, 16);
+  EXPECT_EQ(m.tensorMaps[1].swizzle, 32);
+
+  Shapes shapes = {{4, 16, 1000, 128},
+                   {4, 16, 4096, 128},
+                   {4, 16, 4096, 128},
+                   {4, 16, 1000, 128}};
+  alignas(16) static char buffers[4][64];
+  const void *ptrs[] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+  KernelParams params;
+  buildKernelParams(m, ptrs, shapes, params);
+  // 4 rank-4 memrefs (11 words each), then one pointer per 128-byte map.
+  ASSERT_EQ(params.words.size(), 44u);
+  ASSERT_EQ(params.maps.size(), 2u);
+  ASSERT_EQ(params.pointers.size(), 46u);
+  EXPECT_EQ(params.pointers[44], &params.maps[0]);
+  EXPECT_EQ(params.pointers[45], &params.maps[1]);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(params.pointers[45]) % 64, 0u);
+  EXPECT_EQ(sizeof(KernelParams::TensorMapBlob), 128u);
+
+  // What the driver gets: innermost dimension first.
+  TensorMapRequest request;
+  std::string error;
+  ASSERT_TRUE(describeTensorMap(m, 0, ptrs[0], shapes, request, error))
+      << error;
+  EXPECT_EQ(request.dataType, tensor_map::kBFloat16);
+  EXPECT_EQ(request.address, ptrs[0]);
+  EXPECT_EQ(request.dims, (std::array<uint64_t, 2>{128, 4 * 16 * 1000}));
+  EXPECT_EQ(request.rowStride, 256u);
+  EXPECT_EQ(request.box, (std::array<uint32_t, 2>{64, 64}));
+  EXPECT_EQ(request.swizzle, tensor_map::kSwizzle128B);
+  ASSERT_TRUE(describeTensorMap(m, 1, ptrs[1], shapes, request, error));
+  EXPECT_EQ(request.box, (std::array<uint32_t, 2>{16, 32}));
+  EXPECT_EQ(request.swizzle, tensor_map::kSwizzle32B);
+
+  // What the hardware cannot take is refused at the launch, by name.
+  EXPECT_FALSE(describeTensorMap(m, 0, buffers[0] + 8, shapes, request, error));
+  EXPECT_EQ(error, "tensor map 0 of argument 'query': the device pointer is "
+                   "not 16-byte aligned");
+  Shapes odd = shapes;
+  odd[0][3] = 100; // 200-byte rows
+  EXPECT_FALSE(describeTensorMap(m, 0, ptrs[0], odd, request, error));
+  EXPECT_EQ(error, "tensor map 0 of argument 'query': rows of 200 bytes; TMA "
+                   "needs a multiple of 16");
+  odd[0] = {4, 16, 0, 128};
+  EXPECT_FALSE(describeTensorMap(m, 0, ptrs[0], odd, request, error));
+  EXPECT_EQ(error, "tensor map 0 of argument 'query': the tensor is empty");
+
+  // Manifest errors name the field.
+  EXPECT_EQ(manifestError(edited("\"abi\"", "\"tensor_maps\": [],\n  \"abi\"")),
+            "k.json:17:18: tensor_maps: needs schema_version 2 or later");
+  EXPECT_EQ(manifestError(withMaps("\"tensor_maps\": [{\"arg\": 4, \"box\": "
+                                   "[64, 64], \"swizzle\": 128}],\n  \"abi\"")),
+            "k.json:17:27: tensor_maps[0].arg: argument 4 does not exist (the "
+            "kernel has 4)");
+  EXPECT_EQ(
+      manifestError(withMaps("\"tensor_maps\": [{\"arg\": 0, \"box\": "
+                             "[512, 64], \"swizzle\": 128}],\n  \"abi\"")),
+      "k.json:17:38: tensor_maps[0].box[0]: size 512 is outside [1, 256]");
+  EXPECT_EQ(
+      manifestError(withMaps("\"tensor_maps\": [{\"arg\": 0, \"box\": "
+                             "[64, 128], \"swizzle\": 128}],\n  \"abi\"")),
+      "k.json:17:42: tensor_maps[0].box[1]: a box row of 256 bytes "
+      "exceeds the 128-byte swizzle span");
+  EXPECT_EQ(manifestError(withMaps("\"tensor_maps\": [{\"arg\": 0, \"box\": "
+                                   "[64, 4], \"swizzle\": 0}],\n  \"abi\"")),
+            "k.json:17:42: tensor_maps[0].box[1]: 4 bf16 columns are 8 bytes, "
+            "not a multiple of 16");
+  EXPECT_EQ(manifestError(withMaps("\"tensor_maps\": [{\"arg\": 0, \"box\": "
+                                   "[64, 64], \"swizzle\": 96}],\n  \"abi\"")),
+            "k.json:17:58: tensor_maps[0].swizzle: unknown swizzle 96 "
+            "(expected 0, 32, 64 or 128 bytes)");
+}
+
 //===----------------------------------------------------------------------===//
 // Element conversions
 //===----------------------------------------------------------------------===//
@@ -603,6 +693,19 @@ TEST(RuntimeDriver, ConstantsMatchCudaH) {
   static_assert(cu::kJitErrorLogBufferSizeBytes ==
                 CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
   static_assert(cu::kEventDefault == CU_EVENT_DEFAULT);
+  static_assert(tensor_map::kFloat16 == CU_TENSOR_MAP_DATA_TYPE_FLOAT16);
+  static_assert(tensor_map::kFloat32 == CU_TENSOR_MAP_DATA_TYPE_FLOAT32);
+  static_assert(tensor_map::kBFloat16 == CU_TENSOR_MAP_DATA_TYPE_BFLOAT16);
+  static_assert(tensor_map::kSwizzleNone == CU_TENSOR_MAP_SWIZZLE_NONE);
+  static_assert(tensor_map::kSwizzle32B == CU_TENSOR_MAP_SWIZZLE_32B);
+  static_assert(tensor_map::kSwizzle64B == CU_TENSOR_MAP_SWIZZLE_64B);
+  static_assert(tensor_map::kSwizzle128B == CU_TENSOR_MAP_SWIZZLE_128B);
+  static_assert(tensor_map::kInterleaveNone == CU_TENSOR_MAP_INTERLEAVE_NONE);
+  static_assert(tensor_map::kL2Promotion256B ==
+                CU_TENSOR_MAP_L2_PROMOTION_L2_256B);
+  static_assert(tensor_map::kOobFillZeros == CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  static_assert(sizeof(KernelParams::TensorMapBlob) == sizeof(CUtensorMap));
+  static_assert(alignof(KernelParams::TensorMapBlob) == alignof(CUtensorMap));
   static_assert(sizeof(cu::CUdeviceptr) == sizeof(CUdeviceptr));
   SUCCEED();
 }

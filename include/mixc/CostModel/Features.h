@@ -38,7 +38,7 @@ struct ScheduleTemplateDecl;
 namespace mixc::costmodel {
 
 /// Bumped whenever MIXC_FEATURES changes (names, order, meaning, scaling).
-constexpr llvm::StringLiteral kFeatureSchemaVersion = "mixc-features-3";
+constexpr llvm::StringLiteral kFeatureSchemaVersion = "mixc-features-4";
 
 /// How a feature enters the model: as is, or as slog(x) = sign(x) log2(1 +
 /// |x|) for counts, sizes and bytes that span orders of magnitude.

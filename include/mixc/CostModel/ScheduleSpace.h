@@ -124,20 +124,18 @@ private:
 };
 
 /// The dynamic shared memory (bytes) that monarch.fused's builder plans for
-/// `op` at this schedule (`residentFactors`, `blocksPerSM`: the values of
-/// resident_factors and blocks_per_sm; the space compares it with
-/// kernels::sharedBudget(blocksPerSM)),
-/// or std::nullopt when `cluster` does not divide both block counts. The
+/// `op` at this schedule (`residentFactors`, `blocksPerSM`, `tma`: the
+/// values of resident_factors, blocks_per_sm and tma; the space compares it
+/// with kernels::sharedBudget(blocksPerSM)), or std::nullopt when `cluster`
+/// does not divide both block counts or tma's limits fail (boxes of at most
+/// 256 rows, resident factors). The
 /// builder chooses its staging group and ring slots by a search over divisors
 /// and tilings (planMonarchLayout in mixc/Passes/KernelLayouts.h, which this
 /// calls): the amount is not affine in block_tokens, so its space fixes
 /// block_tokens per piece.
-std::optional<int64_t> monarchFusedSharedBytes(const MonarchShape &op,
-                                               int64_t blockTokens,
-                                               int64_t warps, int64_t stages,
-                                               int64_t cluster,
-                                               int64_t residentFactors,
-                                               int64_t blocksPerSM);
+std::optional<int64_t> monarchFusedSharedBytes(
+    const MonarchShape &op, int64_t blockTokens, int64_t warps, int64_t stages,
+    int64_t cluster, int64_t residentFactors, int64_t blocksPerSM, int64_t tma);
 
 /// The product of the declared choices of every parameter of `decl`
 /// (everything the #mix.schedule verifier accepts), lexicographic.

@@ -39,6 +39,16 @@ constexpr int64_t kChunkElements = 8;
 /// eight row addresses of an ldmatrix then fall in distinct banks.
 constexpr int64_t kRowPad = 8;
 
+/// TMA (cp.async.bulk.tensor) limits the builders plan for: box sizes, and
+/// the alignment of a 128-byte swizzled box in shared memory (the period of
+/// its pattern).
+constexpr int64_t kTmaMaxBoxRows = 256;
+constexpr int64_t kTmaAlignment = 1024;
+/// The box width, in 2-byte elements, that tiles `columns`: the widest of
+/// 64, 32 and 16 that divides it (128-, 64- and 32-byte rows, each swizzled
+/// over its own width), or 0 if none does.
+int64_t tmaBoxColumns(int64_t columns);
+
 /// Streaming multiprocessors of the sm_90a parts the builders size grids for
 /// (H100 SXM, H200).
 constexpr int64_t kTargetMultiprocessors = 132;
@@ -94,6 +104,13 @@ struct MonarchLayout {
   int64_t factorBytes, secondFactorOffset;
   int64_t uOffset, factorOffset, ringOffset, stagingOffset, sharedBytes;
   int64_t barrierOffset; // the u mbarrier, with a cluster (else -1)
+  /// With TMA (`tma`): stage 1's x columns and streamed first-factor blocks
+  /// arrive as swizzled boxes (tmaBoxColumns wide, one after another in the
+  /// slot) counted on one mbarrier per ring slot, at slotBarrierOffset
+  /// (else -1); the ring starts at the first kTmaAlignment boundary at or
+  /// after ringOffset (the plan leaves room for it).
+  bool tma;
+  int64_t slotBarrierOffset;
   /// Ring steps per token tile: stage 1's, and stage 2's when they load.
   int64_t ringStepsPerTile() const {
     return residentSecond ? first.steps : first.steps + second.steps;
@@ -104,13 +121,15 @@ struct MonarchLayout {
 constexpr int64_t kMonarchMaxAccTiles = 16;
 
 /// The plan, or nullopt when `cluster` does not divide k and l,
-/// `residentFactors` is not 0, 1 or 2 or `blocksPerSM` is not positive. The
-/// layout may exceed sharedBudget(blocksPerSM): the caller refuses it.
+/// `residentFactors` is not 0, 1 or 2, `blocksPerSM` is not positive, or
+/// `tma` is asked with more than kTmaMaxBoxRows tokens or q, or with
+/// streamed factors (resident_factors 0). The layout may exceed
+/// sharedBudget(blocksPerSM): the caller refuses it.
 std::optional<MonarchLayout>
 planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l, int64_t s,
                   int64_t r, int64_t tokens, int64_t warps, int64_t stages,
                   int64_t cluster, int64_t residentFactors, int64_t blocksPerSM,
-                  int64_t resultBytes);
+                  int64_t resultBytes, bool tma = false);
 
 } // namespace mixc::kernels
 

@@ -91,8 +91,11 @@ const char *roleName(ArgRole role);
 // Manifest
 //===----------------------------------------------------------------------===//
 
-/// The manifest schema this reader understands.
-constexpr int64_t kManifestSchemaVersion = 1;
+/// The manifest schemas this reader understands: 1, and 2, which adds
+/// `tensor_maps` (the compiler writes 2 only for kernels that have them, so
+/// that an older runtime refuses them rather than launching without).
+constexpr int64_t kManifestSchemaVersion = 2;
+constexpr int64_t kManifestMinSchemaVersion = 1;
 
 /// One factor of a grid dimension: `constant`, or ceil(size of dimension
 /// `dim` of argument `arg` / `ceilDiv`) when `arg` >= 0.
@@ -112,6 +115,19 @@ struct GridFactor {
 struct Workspace {
   int64_t bytes = 0;
   std::vector<GridFactor> times;
+};
+
+/// A TMA tensor map that the runtime encodes at each launch and passes by
+/// value (128 bytes, a `.param` the kernel reads as a __grid_constant__)
+/// after the arguments and the workspace. It views argument `arg` as the
+/// 2-D row-major tensor [product of all dimensions but the last, last
+/// dimension] and copies boxes of [boxRows x boxCols] elements into shared
+/// memory with `swizzle` (0, 32, 64 or 128: the bytes of the swizzle span),
+/// filling rows and columns past the tensor with zeros.
+struct TensorMap {
+  int64_t arg = 0;
+  int64_t boxRows = 1, boxCols = 1;
+  int64_t swizzle = 0;
 };
 
 struct KernelArg {
@@ -151,6 +167,8 @@ struct Manifest {
   std::vector<KernelArg> args;
   /// None when `workspace.bytes` is 0.
   Workspace workspace;
+  /// Passed in this order after the workspace.
+  std::vector<TensorMap> tensorMaps;
 
   /// Attribute lookups with defaults; a wrong kind gives the default too (the
   /// reader has already checked that every attribute is a scalar).
@@ -200,6 +218,38 @@ bool evaluateGrid(const Manifest &manifest, const Shapes &shapes,
 bool evaluateWorkspace(const Manifest &manifest, const Shapes &shapes,
                        int64_t &bytes, std::string &error);
 
+/// The CUtensorMap* enumerators of cuda.h that mixrt uses (RuntimeTest
+/// checks them against cuda.h where it is installed).
+namespace tensor_map {
+constexpr int kFloat16 = 6, kFloat32 = 7, kBFloat16 = 9;
+constexpr int kSwizzleNone = 0, kSwizzle32B = 1, kSwizzle64B = 2,
+              kSwizzle128B = 3;
+constexpr int kInterleaveNone = 0, kL2Promotion256B = 3, kOobFillZeros = 0;
+} // namespace tensor_map
+
+/// What cuTensorMapEncodeTiled needs for one tensor map at a launch:
+/// innermost dimension first, as the driver takes them.
+struct TensorMapRequest {
+  /// tensor_map::kFloat16, kFloat32 or kBFloat16: the argument's dtype.
+  int dataType = 0;
+  const void *address = nullptr;
+  std::array<uint64_t, 2> dims = {0, 0};
+  /// Bytes between rows (the one stride the driver takes for 2-D).
+  uint64_t rowStride = 0;
+  std::array<uint32_t, 2> box = {0, 0};
+  /// tensor_map::kSwizzle*.
+  int swizzle = 0;
+};
+
+/// The request of `manifest.tensorMaps[index]` for device pointer `address`
+/// of its argument and the launch `shapes`. Fails, naming the argument, where
+/// the hardware cannot take it: an address that is not 16-byte aligned, a
+/// row pitch that is not a multiple of 16 bytes, more than 2^32 rows or
+/// columns, or an empty tensor.
+bool describeTensorMap(const Manifest &manifest, size_t index,
+                       const void *address, const Shapes &shapes,
+                       TensorMapRequest &out, std::string &error);
+
 /// Number of kernel parameters of one memref argument of rank `rank`:
 /// allocated and aligned pointers, offset, sizes, strides.
 inline size_t memrefParamCount(size_t rank) { return 3 + 2 * rank; }
@@ -209,7 +259,15 @@ inline size_t memrefParamCount(size_t rank) { return 3 + 2 * rank; }
 /// `pointers[k]` points at `words[k]`. Moving the object keeps the pointers
 /// valid (vector storage moves with it); copying it does not, hence deleted.
 struct KernelParams {
+  /// One encoded tensor map: cuda.h's CUtensorMap (128 bytes, aligned as
+  /// cuda.h aligns it; the device needs 64).
+  struct alignas(128) TensorMapBlob {
+    uint64_t words[16];
+  };
   std::vector<uint64_t> words;
+  /// The manifest's tensor maps, encoded by the runtime after
+  /// buildKernelParams (which sizes this and points at it).
+  std::vector<TensorMapBlob> maps;
   std::vector<void *> pointers;
 
   KernelParams() = default;
@@ -222,7 +280,8 @@ struct KernelParams {
 /// Lays out the parameters: for each argument in manifest order, its device
 /// pointer twice, offset 0, `shapes[i]`, and the row-major strides of
 /// `shapes[i]`; then, when the manifest has a workspace, `workspace` as a
-/// rank-1 i8 memref of `workspaceBytes`.
+/// rank-1 i8 memref of `workspaceBytes`; then one 128-byte parameter per
+/// tensor map in `out.maps` (zeroed: the runtime encodes them).
 void buildKernelParams(const Manifest &manifest, const void *const *devicePtrs,
                        const Shapes &shapes, KernelParams &out,
                        void *workspace = nullptr, int64_t workspaceBytes = 0);

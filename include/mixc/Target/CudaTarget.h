@@ -38,6 +38,11 @@ struct TargetOptions {
 mlir::LogicalResult lowerToPtx(mlir::ModuleOp module,
                                const TargetOptions &options);
 
+/// Makes the last `mix.tensor_maps` parameters of each lowered kernel
+/// 128-byte by-value __grid_constant__ parameters (byval, align 64,
+/// nvvm.grid_constant); lowerToPtx runs it before the NVPTX backend.
+void markTensorMapParams(mlir::ModuleOp module);
+
 /// The PTX held by the `gpu.binary` named `name` (after lowerToPtx).
 mlir::FailureOr<std::string> ptxOf(mlir::ModuleOp module, llvm::StringRef name);
 

@@ -15,6 +15,8 @@
 #include "mixc/Dialect/Mix/ScheduleTemplates.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 
@@ -54,16 +56,46 @@ LogicalResult cuda::lowerToPtx(ModuleOp module, const TargetOptions &options) {
       " O=" + std::to_string(options.optLevel) +
       "}, lower-affine, convert-arith-to-llvm, convert-index-to-llvm, "
       "canonicalize, cse, gpu.module(convert-gpu-to-nvvm, canonicalize, cse, "
-      "reconcile-unrealized-casts), gpu-module-to-binary{format=isa}";
-  PassManager pm(module->getName());
-  std::string parseError;
-  llvm::raw_string_ostream errorStream(parseError);
-  if (failed(parsePassPipeline(pipeline, pm, errorStream)))
-    return module.emitError()
-           << "internal error: the NVVM lowering pipeline does not parse "
-              "(are MLIR's passes registered?): "
-           << parseError;
-  return pm.run(module);
+      "reconcile-unrealized-casts)";
+  auto run = [&](StringRef text) -> LogicalResult {
+    PassManager pm(module->getName());
+    std::string parseError;
+    llvm::raw_string_ostream errorStream(parseError);
+    if (failed(parsePassPipeline(text, pm, errorStream)))
+      return module.emitError()
+             << "internal error: the NVVM lowering pipeline does not parse "
+                "(are MLIR's passes registered?): "
+             << parseError;
+    return pm.run(module);
+  };
+  if (failed(run(pipeline)))
+    return failure();
+  markTensorMapParams(module);
+  return run("gpu-module-to-binary{format=isa}");
+}
+
+void cuda::markTensorMapParams(ModuleOp module) {
+  // convert-gpu-to-nvvm keeps function attributes but not these argument
+  // attributes; a tensor map is one of the last `mix.tensor_maps`
+  // parameters. byval + nvvm.grid_constant make NVPTX declare it
+  // `.param .align 64 .b8 [128]` and give its address by cvta.param (a
+  // __grid_constant__ parameter in CUDA C++), with no local copy.
+  MLIRContext *context = module.getContext();
+  auto blob = LLVM::LLVMArrayType::get(IntegerType::get(context, 8), 128);
+  module.walk([&](LLVM::LLVMFuncOp func) {
+    auto count = func->getAttrOfType<IntegerAttr>("mix.tensor_maps");
+    if (!count)
+      return;
+    unsigned params = func.getNumArguments();
+    for (unsigned i = params - count.getInt(); i < params; ++i) {
+      func.setArgAttr(i, LLVM::LLVMDialect::getByValAttrName(),
+                      TypeAttr::get(blob));
+      func.setArgAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                      IntegerAttr::get(IntegerType::get(context, 64), 64));
+      func.setArgAttr(i, NVVM::NVVMDialect::getGridConstantAttrName(),
+                      UnitAttr::get(context));
+    }
+  });
 }
 
 FailureOr<std::string> cuda::ptxOf(ModuleOp module, StringRef name) {
@@ -227,7 +259,10 @@ llvm::json::Object manifestOf(const KernelRecord &kernel, StringRef binary,
                               StringRef ptxasReport) {
   DictionaryAttr launch = kernel.launch;
   llvm::json::Object manifest;
-  manifest["schema_version"] = 1;
+  auto tensorMaps = launch.getAs<ArrayAttr>("tensor_maps");
+  // Version 2 only where it matters: runtimes that read version 1 alone
+  // then refuse a kernel with tensor maps instead of launching it without.
+  manifest["schema_version"] = tensorMaps ? 2 : 1;
   manifest["kernel"] = kernel.name;
   manifest["binary"] = binary.str();
   manifest["format"] = format.str();
@@ -294,6 +329,17 @@ llvm::json::Object manifestOf(const KernelRecord &kernel, StringRef binary,
         {"shape", std::move(shape)}});
   }
   manifest["args"] = std::move(args);
+  if (tensorMaps) {
+    llvm::json::Array maps;
+    for (Attribute encoded : tensorMaps) {
+      ArrayRef<int64_t> map = cast<DenseI64ArrayAttr>(encoded).asArrayRef();
+      maps.push_back(
+          llvm::json::Object{{"arg", map[0]},
+                             {"box", llvm::json::Array{map[1], map[2]}},
+                             {"swizzle", map[3]}});
+    }
+    manifest["tensor_maps"] = std::move(maps);
+  }
   llvm::json::Object numbers = ptxasNumbers(ptxasReport, kernel.name);
   if (!numbers.empty())
     manifest["ptxas"] = std::move(numbers);
@@ -325,8 +371,10 @@ LogicalResult cuda::emitKernels(ModuleOp module, StringRef directory,
         continue;
       KernelRecord record{
           gpuModule.getName().str(), func.getName().str(), launch, {}};
+      // Memrefs: the arguments, then the workspace; tensor maps follow.
       for (Type type : func.getArgumentTypes())
-        record.argTypes.push_back(cast<MemRefType>(type));
+        if (auto memref = dyn_cast<MemRefType>(type))
+          record.argTypes.push_back(memref);
       kernels.push_back(std::move(record));
     }
   }

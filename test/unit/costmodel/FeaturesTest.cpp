@@ -53,7 +53,7 @@ SsdShape forwardSsd() {
 TEST(FeaturesTest, SchemaIsStable) {
   // Changing this list (names or order) needs a new kFeatureSchemaVersion:
   // models and records name the version they were made with.
-  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-3");
+  EXPECT_EQ(kFeatureSchemaVersion, "mixc-features-4");
   std::vector<std::string> expected = {"op_kind",
                                        "batch",
                                        "heads",
@@ -423,6 +423,21 @@ TEST(FeaturesTest, MonarchFusedScheduleByHand) {
   EXPECT_EQ(paired->param_blocks_per_sm, 2);
   EXPECT_LE(paired->shared_bytes, secondFeatures->shared_bytes);
   EXPECT_GE(paired->blocks_per_sm, 2);
+
+  // TMA boxes (with the second factor resident): the feature attention's
+  // tma fills, and the plan without padded rows.
+  EXPECT_EQ(f.param_tma, 0);
+  params[decl.findParam("blocks_per_sm") - decl.params.data()] = 1;
+  params[decl.findParam("tma") - decl.params.data()] = 1;
+  auto boxed = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_TRUE(static_cast<bool>(boxed)) << llvm::toString(boxed.takeError());
+  EXPECT_EQ(boxed->param_tma, 1);
+  EXPECT_NE(boxed->shared_bytes, secondFeatures->shared_bytes);
+  // Streamed factors are not boxed: an error, as the builder's.
+  params[resident] = 0;
+  auto refused = computeFeatures(OpShape::monarch(op), decl, params);
+  ASSERT_FALSE(static_cast<bool>(refused));
+  llvm::consumeError(refused.takeError());
 }
 
 TEST(FeaturesTest, Errors) {
@@ -475,7 +490,7 @@ TEST(FeaturesTest, RecordIsJsonWithTheSchema) {
   runtime::json::Value root;
   std::string error;
   ASSERT_TRUE(runtime::json::parse(record, "record", root, error)) << error;
-  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-3");
+  EXPECT_EQ(root.get("schema_version")->string, "mixc-features-4");
   EXPECT_EQ(root.get("op")->string, "mix.attention");
   EXPECT_EQ(root.get("template")->string, "attention.mma_sync");
   EXPECT_EQ(root.get("params")->get("block_n")->integer, 64);

@@ -253,8 +253,7 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   // monarchFusedSharedBytes and checked against the builder itself in
   // BuilderAgreementTest): the space holds a point exactly when the plan
   // of its (block_tokens, warps, stages, cluster, resident_factors,
-  // blocks_per_sm) fits its share of the SM,
-  // whatever `tiles`.
+  // blocks_per_sm, tma) fits its share of the SM, whatever `tiles`.
   MonarchShape rectangular = squareMonarch(32, 300);
   rectangular.firstBlocks = 8;
   rectangular.firstIn = 64;
@@ -275,7 +274,7 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
           std::optional<int64_t> bytes = monarchFusedSharedBytes(
               op, point["block_tokens"], point["warps"], point["stages"],
               point["cluster"], point["resident_factors"],
-              point["blocks_per_sm"]);
+              point["blocks_per_sm"], point["tma"]);
           int64_t budget =
               point["blocks_per_sm"] == 1 ? 227 * 1024 : 114 * 1024 - 1024;
           return bytes && *bytes + 16 <= budget;
@@ -285,25 +284,35 @@ TEST(ScheduleSpaceTest, MonarchFusedIsTheBuilderPlanPerPiece) {
   EXPECT_EQ(nonEmpty, 4u);
   EXPECT_GE(partial, 3u);
   // The cluster must divide both block counts (8 and 16 here).
-  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, 0, 1));
+  EXPECT_FALSE(monarchFusedSharedBytes(rectangular, 32, 4, 2, 16, 0, 1, 0));
   EXPECT_TRUE(
-      monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0, 1));
+      monarchFusedSharedBytes(squareMonarch(32, 100), 32, 4, 2, 8, 0, 1, 0));
   // Resident factors cost a block its share of both factors: at n = 4096
   // with a cluster of 8, 16 blocks of 64 x (64 + 8) elements; the second
   // factor alone, 8 of them, and no staging buffer.
   MonarchShape n4096 = squareMonarch(64, 100);
   std::optional<int64_t> streamed =
-      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 0, 1);
+      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 0, 1, 0);
   std::optional<int64_t> resident =
-      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 1, 1);
+      monarchFusedSharedBytes(n4096, 32, 8, 3, 8, 1, 1, 0);
   std::optional<int64_t> second =
-      monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 2, 1);
+      monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 2, 1, 0);
   ASSERT_TRUE(streamed && resident && second);
   EXPECT_GE(*resident, 16 * 64 * 72 * 2);
   EXPECT_LE(*resident + 16, 227 * 1024);
   EXPECT_GE(*second, 8 * 64 * 72 * 2 + 8 * (64 * 64 + 8) * 2);
   EXPECT_LE(*second + 16, 227 * 1024);
-  EXPECT_FALSE(monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 3, 1));
+  EXPECT_FALSE(monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 3, 1, 0));
+  // TMA boxes: unpadded, 1024-byte aligned slots, a slot mbarrier each and
+  // room to align the ring; the streamed second factor is not boxed, and a
+  // box has at most 256 rows.
+  std::optional<int64_t> boxed =
+      monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 2, 1, 1);
+  ASSERT_TRUE(boxed);
+  EXPECT_LT(*boxed, *second);
+  EXPECT_FALSE(monarchFusedSharedBytes(n4096, 64, 8, 3, 8, 0, 1, 1));
+  EXPECT_FALSE(
+      monarchFusedSharedBytes(squareMonarch(512, 100), 16, 8, 2, 8, 2, 1, 1));
 }
 
 TEST(ScheduleSpaceTest, MonarchFusedRefusals) {
