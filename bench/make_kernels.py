@@ -81,6 +81,19 @@ def _attention_specs():
         yield f"check-wgmma-{name}", dict(b=1, hq=2, hkv=2, lq=384, lk=384, d=128, dtype="bf16", causal=True, schedule=sched, **wg)
     yield "check-wgmma-wg3-hd64", dict(b=1, hq=2, hkv=2, lq=500, lk=500, d=64, dtype="bf16",
                                        schedule=dict(block_m=192, block_n=96, consumer_warpgroups=3, stages=2), **wg)
+    # K/V by TMA boxes (tma = 1): the same features and schedule shapes.
+    tma2 = dict(wg2, tma=1)
+    yield "check-wgmma-tma-full-hd128", dict(b=2, hq=4, hkv=4, lq=333, lk=333, d=128, dtype="bf16", schedule=tma2, **wg)
+    yield "check-wgmma-tma-causal-odd-f16", dict(b=1, hq=2, hkv=2, lq=200, lk=200, d=64, dtype="f16", causal=True, schedule=tma2, **wg)
+    yield "check-wgmma-tma-gqa", dict(b=2, hq=8, hkv=2, lq=257, lk=257, d=128, dtype="bf16", causal=True, schedule=tma2, **wg)
+    yield "check-wgmma-tma-window-both", dict(b=1, hq=2, hkv=2, lq=300, lk=300, d=128, dtype="bf16", window=(40, 24), schedule=tma2, **wg)
+    yield "check-wgmma-tma-lse-cross", dict(b=2, hq=2, hkv=2, lq=100, lk=300, d=64, dtype="bf16", causal=True, lse=True, schedule=tma2, **wg)
+    for name, sched in [("wg1-bn64-s3", dict(block_m=64, block_n=64, consumer_warpgroups=1, stages=3)),
+                        ("wg3-bn96-s3", dict(block_m=192, block_n=96, consumer_warpgroups=3, stages=3)),
+                        ("wg2-bn176-s2", dict(block_m=128, block_n=176, consumer_warpgroups=2, stages=2)),
+                        ("wg2-bn64-s4", dict(block_m=128, block_n=64, consumer_warpgroups=2, stages=4))]:
+        yield f"check-wgmma-tma-{name}", dict(b=2, hq=2, hkv=2, lq=384, lk=384, d=128, dtype="bf16", causal=True,
+                                              schedule=dict(sched, tma=1), **wg)
     for d in (128, 64):
         heads = 2048 // d
         lengths = (1024, 4096, 16384) if d == 128 else (4096, 16384)
@@ -94,6 +107,7 @@ def _attention_specs():
                 case = f"bench-d{d}-L{length}-{'causal' if causal else 'full'}"
                 yield case, shape
                 yield f"{case}-mma", dict(shape, **mma)
+                yield f"{case}-tma", dict(shape, schedule=dict(tma=1), **wg)
     for name, sched in [("bn128-s2", dict(block_m=128, block_n=128, warps=8, stages=2)),
                         ("bn32-s3", dict(block_m=128, block_n=32, warps=8, stages=3)),
                         ("m64w4", dict(block_m=64, block_n=64, warps=4, stages=2))]:
@@ -108,6 +122,9 @@ def _attention_specs():
                         ("wg1-bn128-s2", dict(block_m=64, block_n=128, consumer_warpgroups=1, stages=2))]:
         yield (f"bench-d128-L4096-full-wgmma-{name}",
                dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16", schedule=sched, **wg))
+        yield (f"bench-d128-L4096-full-wgmma-{name}-tma",
+               dict(b=4, hq=16, hkv=16, lq=4096, lk=4096, d=128, dtype="bf16",
+                    schedule=dict(sched, tma=1), **wg))
 
 
 def ssd_mlir(b, l, h, p, g, n, dtype, out=None, skip=True, softplus=False, dt_bias=False,

@@ -186,6 +186,7 @@ void addAttentionWgmmaRules(const OpShape &shape, RuleBuilder &rules) {
     return;
   int64_t warpgroups = rules.caseValue("consumer_warpgroups");
   int64_t stages = rules.caseValue("stages");
+  int64_t tma = rules.caseValue("tma");
   AffineForm blockM = rules.param("block_m");
   AffineForm blockN = rules.param("block_n");
   // One warpgroup per 64 query rows; 16-key MMA steps.
@@ -195,10 +196,14 @@ void addAttentionWgmmaRules(const OpShape &shape, RuleBuilder &rules) {
   // Shared memory: [Q | K stages | V stages], dense and swizzled; every
   // buffer is a multiple of 1024 bytes (rows come in 8s), so the 1024-byte
   // alignment adds nothing between buffers, and the block asks for 1023
-  // bytes more to align the first at run time.
+  // bytes more to align the first at run time. TMA adds an 8-byte mbarrier
+  // per stage; its boxes have at most 256 rows.
   int64_t bytes = op.elementBytes;
   AffineForm total = blockM * (op.headDim * bytes) +
-                     blockN * (stages * (op.headDim + op.valueDim) * bytes);
+                     blockN * (stages * (op.headDim + op.valueDim) * bytes) +
+                     AffineForm(tma ? 8 * stages : 0);
+  if (tma)
+    rules.addLE(blockN, 256);
   rules.addLE(total + AffineForm(1023 + kStaticSharedBytes),
               kMaxSharedBytesPerBlock);
 }
@@ -316,7 +321,7 @@ void addMonarchFusedRules(const OpShape &shape, RuleBuilder &rules) {
 const TemplateRules kTemplateRules[] = {
     {"attention.mma_sync", {"warps", "stages"}, addAttentionMmaSyncRules},
     {"attention.wgmma",
-     {"consumer_warpgroups", "stages"},
+     {"consumer_warpgroups", "stages", "tma"},
      addAttentionWgmmaRules},
     // block_p is clamped to the head dim, which the clamped value must
     // divide: a case parameter keeps both rules constant per piece.

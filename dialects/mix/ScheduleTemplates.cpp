@@ -60,7 +60,7 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
       {"attention.wgmma",
        "mix.attention",
        "Hopper FlashAttention: one warpgroup per 64 query rows, Q and K/V "
-       "tiles in 128-byte-swizzled shared memory (cp.async), "
+       "tiles in 128-byte-swizzled shared memory (K/V by TMA), "
        "wgmma.mma_async for QK^T (both operands shared) and PV (P from "
        "registers)",
        {{"block_m", "query rows per thread block", {64, 128, 192}, 128},
@@ -73,12 +73,13 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          {1, 2, 3},
          2},
         stages({2, 3, 4}, 2),
-        // Reserved for the TMA and warp-specialized forms; the builder
-        // lowers 0 only (every warp loads with cp.async).
         {"tma",
-         "1: load tiles with cp.async.bulk.tensor; 0: with cp.async",
-         {0},
-         0},
+         "1: K/V tiles by cp.async.bulk.tensor, one [block_n x 64] box per "
+         "panel from thread 0, counted on an mbarrier per ring slot (tensor "
+         "maps from the runtime); 0: cp.async from every thread",
+         {0, 1},
+         1},
+        // Reserved for the warp-specialized form; the builder lowers 0 only.
         {"warp_specialize",
          "1: a producer warpgroup issues the loads while consumers compute",
          {0},

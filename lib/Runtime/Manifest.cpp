@@ -762,11 +762,11 @@ bool ManifestReader::readTensorMaps(const json::Value &root, Manifest &m) {
     const json::Value *box = require(v, "box", field, json::Value::Kind::Array);
     if (!box)
       return false;
-    if (box->array.size() != 2)
+    if (box->array.size() != 2 && box->array.size() != 3)
       return fail(*box, field + ".box",
-                  "expected [rows, columns], got " +
+                  "expected [rows, columns] or [planes, rows, columns], got " +
                       std::to_string(box->array.size()) + " sizes");
-    for (size_t d = 0; d < 2; ++d) {
+    for (size_t d = 0; d < box->array.size(); ++d) {
       const json::Value &size = box->array[d];
       const std::string sizeField = field + ".box[" + std::to_string(d) + "]";
       if (size.kind != json::Value::Kind::Int)
@@ -778,8 +778,9 @@ bool ManifestReader::readTensorMaps(const json::Value &root, Manifest &m) {
                     "size " + std::to_string(size.integer) +
                         " is outside [1, 256]");
     }
-    map.boxRows = box->array[0].integer;
-    map.boxCols = box->array[1].integer;
+    for (const json::Value &size : box->array)
+      map.box.push_back(size.integer);
+    const json::Value &columns = box->array.back();
     const json::Value *swizzle =
         require(v, "swizzle", field, json::Value::Kind::Int);
     if (!swizzle)
@@ -790,14 +791,16 @@ bool ManifestReader::readTensorMaps(const json::Value &root, Manifest &m) {
       return fail(*swizzle, field + ".swizzle",
                   "unknown swizzle " + std::to_string(map.swizzle) +
                       " (expected 0, 32, 64 or 128 bytes)");
-    int64_t rowBytes = map.boxCols * int64_t(dtypeSize(dtype));
+    int64_t rowBytes = map.box.back() * int64_t(dtypeSize(dtype));
+    std::string columnsField =
+        field + ".box[" + std::to_string(map.box.size() - 1) + "]";
     if (rowBytes % 16)
-      return fail(box->array[1], field + ".box[1]",
-                  std::to_string(map.boxCols) + " " + dtypeName(dtype) +
+      return fail(columns, columnsField,
+                  std::to_string(map.box.back()) + " " + dtypeName(dtype) +
                       " columns are " + std::to_string(rowBytes) +
                       " bytes, not a multiple of 16");
     if (map.swizzle && rowBytes > map.swizzle)
-      return fail(box->array[1], field + ".box[1]",
+      return fail(columns, columnsField,
                   "a box row of " + std::to_string(rowBytes) +
                       " bytes exceeds the " + std::to_string(map.swizzle) +
                       "-byte swizzle span");
@@ -1252,20 +1255,27 @@ bool mixc::runtime::describeTensorMap(const Manifest &manifest, size_t index,
   const std::vector<int64_t> &shape = shapes[map.arg];
   std::string what =
       "tensor map " + std::to_string(index) + " of argument '" + arg.name + "'";
-  uint64_t columns = shape.empty() ? 1 : uint64_t(shape.back());
-  uint64_t rows = 1;
-  for (size_t d = 0; d + 1 < shape.size(); ++d)
-    rows *= uint64_t(shape[d]);
-  if (rows == 0 || columns == 0) {
-    error = what + ": the tensor is empty";
-    return false;
+  // The view's dimensions, innermost first: the last rank - 1 of the
+  // argument, then the product of the others.
+  const size_t rank = map.box.size();
+  std::array<uint64_t, 3> dims = {1, 1, 1};
+  for (size_t d = 0; d < shape.size(); ++d) {
+    size_t fromEnd = shape.size() - 1 - d;
+    dims[std::min(fromEnd, rank - 1)] *= uint64_t(shape[d]);
   }
-  if (rows > (uint64_t(1) << 32) || columns > (uint64_t(1) << 32)) {
-    error = what + ": " + std::to_string(rows) + " x " +
-            std::to_string(columns) + " exceeds 2^32 rows or columns";
-    return false;
+  for (size_t d = 0; d < rank; ++d) {
+    if (dims[d] == 0) {
+      error = what + ": the tensor is empty";
+      return false;
+    }
+    if (dims[d] > (uint64_t(1) << 32)) {
+      error = what + ": dimension " + std::to_string(rank - 1 - d) +
+              " of its view has " + std::to_string(dims[d]) +
+              " elements, more than 2^32";
+      return false;
+    }
   }
-  uint64_t pitch = columns * dtypeSize(arg.dtype);
+  uint64_t pitch = dims[0] * dtypeSize(arg.dtype);
   if (pitch % 16) {
     error = what + ": rows of " + std::to_string(pitch) +
             " bytes; TMA needs a multiple of 16";
@@ -1279,9 +1289,12 @@ bool mixc::runtime::describeTensorMap(const Manifest &manifest, size_t index,
                  : arg.dtype == DType::F32 ? tensor_map::kFloat32
                                            : tensor_map::kBFloat16;
   out.address = address;
-  out.dims = {columns, rows};
-  out.rowStride = pitch;
-  out.box = {uint32_t(map.boxCols), uint32_t(map.boxRows)};
+  out.rank = unsigned(rank);
+  out.dims = dims;
+  out.strides = {pitch, pitch * dims[1]};
+  out.box = {1, 1, 1};
+  for (size_t d = 0; d < rank; ++d)
+    out.box[d] = uint32_t(map.box[rank - 1 - d]);
   out.swizzle = map.swizzle == 0    ? tensor_map::kSwizzleNone
                 : map.swizzle == 32 ? tensor_map::kSwizzle32B
                 : map.swizzle == 64 ? tensor_map::kSwizzle64B

@@ -203,13 +203,15 @@ int encodeTensorMaps(const cuda::Driver &d, const mixrt_kernel *k,
     if (!describeTensorMap(m, i, ptrs[m.tensorMaps[i].arg], shapes, request,
                            error))
       return fail(MIXRT_ERROR, k->label + ": " + error);
-    const unsigned long long dims[2] = {request.dims[0], request.dims[1]};
-    const unsigned long long strides[1] = {request.rowStride};
-    const unsigned box[2] = {request.box[0], request.box[1]};
-    const unsigned elementStrides[2] = {1, 1};
+    const unsigned long long dims[3] = {request.dims[0], request.dims[1],
+                                        request.dims[2]};
+    const unsigned long long strides[2] = {request.strides[0],
+                                           request.strides[1]};
+    const unsigned box[3] = {request.box[0], request.box[1], request.box[2]};
+    const unsigned elementStrides[3] = {1, 1, 1};
     // Out-of-bounds elements arrive as zeros.
     CUresult r = d.cuTensorMapEncodeTiled(
-        &params.maps[i], request.dataType, 2,
+        &params.maps[i], request.dataType, request.rank,
         const_cast<void *>(request.address), dims, strides, box, elementStrides,
         tensor_map::kInterleaveNone, request.swizzle,
         tensor_map::kL2Promotion256B, tensor_map::kOobFillZeros);

@@ -45,6 +45,11 @@ struct AttentionPlan {
   /// attention.wgmma: the products on wgmma from 128-byte-swizzled tiles;
   /// otherwise mma.sync from padded rows.
   bool wgmma = false;
+  /// attention.wgmma with tma = 1: K/V tiles by cp.async.bulk.tensor (one
+  /// [block_n x 64] box per panel) from thread 0, counted on an mbarrier
+  /// per ring slot at barrierOffset.
+  bool tma = false;
+  int64_t barrierOffset = -1;
   int64_t blockM, blockN, warps, stages;
   int64_t rowTilesPerWarp; // 16-row MMA tiles per warp (1 or 2)
   int64_t headDim, valueDim;
@@ -80,7 +85,13 @@ public:
       : p(plan), b(b), e(b), query(kernel.getArgument(0)),
         key(kernel.getArgument(1)), value(kernel.getArgument(2)),
         output(kernel.getArgument(3)),
-        lse(plan.hasLse ? kernel.getArgument(4) : Value()) {}
+        lse(plan.hasLse ? kernel.getArgument(4) : Value()) {
+    if (p.tma) {
+      unsigned maps = plan.hasLse ? 5 : 4;
+      keyMap = kernel.getArgument(maps);
+      valueMap = kernel.getArgument(maps + 1);
+    }
+  }
 
   void build();
 
@@ -94,8 +105,16 @@ private:
   SmallVector<Value> copyTile(Value source, Value head, Value row0,
                               Value length, Value enabled, Value dest,
                               int64_t rows, int64_t cols);
-  /// K and V tile `tile` into ring slot `slot`, as one cp.async group.
+  /// K and V tile `tile` into ring slot `slot`, as one cp.async group
+  /// (null with TMA: thread 0 issues the boxes when `enabled`).
   Value loadKeyValueTile(Value tile, Value slot, Value enabled);
+  /// With TMA: thread 0 initializes the slot mbarriers.
+  void initSlotBarriers();
+  /// With TMA: waits until the K/V tile of loop step `step` (slot
+  /// step % stages) has landed, when `condition` holds.
+  void waitTile(Value step, Value condition);
+  /// The i32 shared-window address of the mbarrier of ring slot `slot`.
+  Value slotBarrier(Value slot);
   Value commitGroup(ValueRange tokens);
   /// Waits until at most `pending` of the thread's groups are in flight
   /// (`anyGroup` is only an SSA anchor: wait_group counts groups).
@@ -145,6 +164,7 @@ private:
   ImplicitLocOpBuilder &b;
   Emitter e;
   Value query, key, value, output, lse;
+  Value keyMap, valueMap; // TMA tensor maps (with tma)
   Value shared, tid, lane, warp, group, quad;
   /// Bytes from the dynamic shared block to the plan's origin: 0, or with
   /// wgmma up to 1023 to reach a 1024-byte boundary (the swizzle pattern
@@ -233,14 +253,91 @@ Value AttentionKernelBuilder::sharedAddress(Value offset) {
 }
 
 void AttentionKernelBuilder::publishTiles() {
-  if (p.wgmma)
+  // (TMA's boxes are the async proxy's own writes: only the Q tile, by
+  // cp.async, needs the fence, in the prologue.)
+  if (p.wgmma && !p.tma)
     wg::fenceProxyAsync(b);
   gpu::BarrierOp::create(b);
+}
+
+Value AttentionKernelBuilder::slotBarrier(Value slot) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, shared);
+  return arith::IndexCastOp::create(
+      b, b.getI32Type(),
+      e.add(base, e.add(planOrigin, e.add(e.mul(slot, 8), p.barrierOffset))));
+}
+
+void AttentionKernelBuilder::initSlotBarriers() {
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(tid, e.index(0)));
+  for (int64_t slot = 0; slot < p.stages; ++slot)
+    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
+                      "r,~{memory}", ValueRange{slotBarrier(e.index(slot))});
+  // Visible to the copy engine (async proxy) before the first box.
+  inlinePtxVolatile(b, Type(),
+                    "fence.mbarrier_init.release.cluster;\n"
+                    "fence.proxy.async.shared::cta;",
+                    "~{memory}", ValueRange{});
+}
+
+void AttentionKernelBuilder::waitTile(Value step, Value condition) {
+  // Slot step % stages completes one phase per use: parity (step / stages)
+  // mod 2.
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, condition);
+  Value parity = arith::IndexCastOp::create(b, b.getI32Type(),
+                                            e.rem(e.div(step, p.stages), 2));
+  inlinePtxVolatile(b, Type(),
+                    "{\n.reg .pred done;\nwait:\n"
+                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                    "@!done bra wait;\n}",
+                    "r,r,~{memory}",
+                    ValueRange{slotBarrier(e.rem(step, p.stages)), parity});
 }
 
 Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
                                                Value enabled) {
   Value row0 = e.mul(tile, p.blockN);
+  if (p.tma) {
+    // One box per 64-column panel of K and V, in the (batch, kv head)
+    // plane: rows past the key length arrive as zeros.
+    OpBuilder::InsertionGuard guard(b);
+    ifThen(b, e.andI(e.eq(tid, e.index(0)), enabled));
+    Value barrier = slotBarrier(slot);
+    int64_t bytes = p.blockN * (p.headDim + p.valueDim) * 2;
+    inlinePtxVolatile(
+        b, Type(), "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
+        "r,r,~{memory}",
+        ValueRange{barrier,
+                   arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes))});
+    Type i32 = b.getI32Type();
+    Value plane = arith::IndexCastOp::create(
+        b, i32, e.add(e.mul(batch, p.queryHeads / p.groupSize), kvHead));
+    Value row = arith::IndexCastOp::create(b, i32, row0);
+    Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, shared);
+    auto boxes = [&](Value map, int64_t offset, int64_t stageBytes,
+                     int64_t columns) {
+      for (int64_t panel = 0; panel < columns / wg::kPanelColumns; ++panel) {
+        Value dest = arith::IndexCastOp::create(
+            b, i32,
+            e.add(base, e.add(planOrigin,
+                              e.add(e.mul(slot, stageBytes),
+                                    offset + panel * p.blockN *
+                                                 wg::kPanelColumns * 2))));
+        Value column = arith::ConstantOp::create(
+            b, b.getI32IntegerAttr(panel * wg::kPanelColumns));
+        inlinePtxVolatile(
+            b, Type(),
+            "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::"
+            "complete_tx::bytes [$0], [$1, {$2, $3, $4}], [$5];",
+            "r,l,r,r,r,r,~{memory}",
+            ValueRange{dest, map, column, row, plane, barrier});
+      }
+    };
+    boxes(keyMap, p.kOffset, p.kStageBytes(), p.headDim);
+    boxes(valueMap, p.vOffset, p.vStageBytes(), p.valueDim);
+    return Value();
+  }
   SmallVector<Value> tokens = copyTile(key, kvHead, row0, keyLength, enabled,
                                        keyBuffer(slot), p.blockN, p.headDim);
   llvm::append_range(tokens, copyTile(value, kvHead, row0, keyLength, enabled,
@@ -452,8 +549,31 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
     slot = e.index(0);
     Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
     gpu::BarrierOp::create(b);
-    waitGroups(loadKeyValueTile(e.add(tileBegin, it), slot, always), 0);
+    Value group = loadKeyValueTile(e.add(tileBegin, it), slot, always);
+    if (p.tma)
+      waitTile(it, always);
+    else
+      waitGroups(group, 0);
     publishTiles();
+  } else if (p.tma) {
+    // The step's tile (overlapped: the next one, when there is one); the
+    // barrier then frees the slot the previous step read.
+    slot = e.rem(it, p.stages);
+    if (p.overlapsScores()) {
+      Value following = e.add(it, 1);
+      waitTile(following, e.lt(following, tileCount));
+    } else {
+      waitTile(it, arith::ConstantOp::create(b, b.getBoolAttr(true)));
+    }
+    publishTiles();
+    Value ahead = e.add(it, p.stages - 1);
+    loadKeyValueTile(e.add(tileBegin, ahead), e.rem(ahead, p.stages),
+                     e.lt(ahead, tileCount));
+    if (p.overlapsScores()) {
+      Value following = e.add(it, 1);
+      nextScores =
+          issueScoresIf(e.lt(following, tileCount), e.rem(following, p.stages));
+    }
   } else {
     slot = e.rem(it, p.stages);
     waitGroups(anchorGroup, p.stages - (p.overlapsScores() ? 3 : 2));
@@ -651,14 +771,24 @@ void AttentionKernelBuilder::build() {
   Value queryTile =
       tileView(b, p, shared, e.add(planOrigin, p.qOffset), p.blockM, p.headDim);
   Value always = arith::ConstantOp::create(b, b.getBoolAttr(true));
+  if (p.tma)
+    initSlotBarriers();
   anchorGroup = commitGroup(copyTile(query, head, queryStart, queryLength,
                                      always, queryTile, p.blockM, p.headDim));
   for (int64_t s = 0; s + 1 < p.stages; ++s)
     loadKeyValueTile(e.add(tileBegin, s), e.index(s),
                      e.lt(e.index(s), tileCount));
   // Q landed, and when the loop starts with tile 0's scores, tile 0.
-  waitGroups(anchorGroup, p.overlapsScores() ? p.stages - 2 : p.stages - 1);
-  publishTiles();
+  if (p.tma) {
+    waitGroups(anchorGroup, 0);
+    wg::fenceProxyAsync(b);
+    publishTiles();
+    if (p.overlapsScores())
+      waitTile(e.index(0), e.lt(e.index(0), tileCount));
+  } else {
+    waitGroups(anchorGroup, p.overlapsScores() ? p.stages - 2 : p.stages - 1);
+    publishTiles();
+  }
   // With wgmma, Q stays in shared memory as the A operand.
   if (!p.wgmma)
     for (int64_t rt = 0; rt < p.rowTilesPerWarp; ++rt)
@@ -766,6 +896,9 @@ FailureOr<gpu::GPUFuncOp> buildAttentionKernel(mix::AttentionOp op,
                               alignment);
   p.kOffset = shared.allocate("key", p.stages * p.kStageBytes(), alignment);
   p.vOffset = shared.allocate("value", p.stages * p.vStageBytes(), alignment);
+  p.tma = wgmma && *schedule.getParam("tma") != 0;
+  if (p.tma)
+    p.barrierOffset = shared.allocate("slot mbarriers", 8 * p.stages, 8);
   p.sharedBytes = shared.totalBytes() + (wgmma ? wg::kPatternBytes - 1 : 0);
   if (shared.hasOverlap())
     return op.emitOpError() << "internal error: overlapping shared buffers";
@@ -787,6 +920,15 @@ FailureOr<gpu::GPUFuncOp> buildAttentionKernel(mix::AttentionOp op,
         globalMemRefType(cast<RankedTensorType>(op.getLse().getType())));
     names.push_back("lse");
     roles.push_back("output");
+  }
+  LaunchConfig config;
+  // With TMA: K and V as [batch kv heads, length, head dim] planes, boxes of
+  // [1, block_n, 64] (one 128-byte-swizzled panel).
+  if (p.tma) {
+    for (int64_t arg : {1, 2})
+      config.tensorMaps.push_back(
+          {arg, {1, p.blockN, wg::kPanelColumns}, wg::kPanelColumns * 2});
+    argTypes.append(2, tensorMapArgType(op.getContext()));
   }
   gpu::GPUFuncOp kernel = createKernel(b, module, name, argTypes);
   AttentionKernelBuilder(p, b, kernel).build();
@@ -810,7 +952,6 @@ FailureOr<gpu::GPUFuncOp> buildAttentionKernel(mix::AttentionOp op,
                       twoFit && fragmentRegisters <= 80 ? 2 : 1);
   }
 
-  LaunchConfig config;
   config.blockThreads = p.threads();
   config.grid[0].push_back({1, /*arg=*/0, /*dim=*/2, p.blockM});
   config.grid[1].push_back({1, 0, 0, 1});
@@ -845,11 +986,15 @@ FailureOr<gpu::GPUFuncOp>
 kernels::buildAttentionWgmmaKernel(mix::AttentionOp op,
                                    mix::ScheduleAttr schedule,
                                    gpu::GPUModuleOp module, StringRef name) {
-  if (*schedule.getParam("tma") != 0 ||
-      *schedule.getParam("warp_specialize") != 0)
+  if (*schedule.getParam("warp_specialize") != 0)
     return op.emitOpError()
-           << "kernel template 'attention.wgmma' does not lower tma = 1 or "
-              "warp_specialize = 1 yet (K/V tiles are loaded with cp.async by "
-              "every warp)";
+           << "kernel template 'attention.wgmma' does not lower "
+              "warp_specialize = 1 yet (every warp computes; with tma = 1 "
+              "thread 0 issues the K/V boxes)";
+  if (*schedule.getParam("tma") != 0 && *schedule.getParam("block_n") > 256)
+    return op.emitOpError()
+           << "schedule 'attention.wgmma': tma = 1 copies boxes of at most "
+              "256 rows; block_n is "
+           << *schedule.getParam("block_n");
   return buildAttentionKernel(op, schedule, module, name, /*wgmma=*/true);
 }

@@ -287,9 +287,11 @@ void kernels::setLaunchAttr(gpu::GPUFuncOp kernel, const LaunchConfig &config,
                                      encode(config.workspaceTimes)})));
   if (!config.tensorMaps.empty()) {
     SmallVector<Attribute> maps;
-    for (const LaunchConfig::TensorMap &map : config.tensorMaps)
-      maps.push_back(b.getDenseI64ArrayAttr(
-          {map.arg, map.boxRows, map.boxCols, map.swizzle}));
+    for (const LaunchConfig::TensorMap &map : config.tensorMaps) {
+      SmallVector<int64_t> encoded = {map.arg, map.swizzle};
+      llvm::append_range(encoded, map.box);
+      maps.push_back(b.getDenseI64ArrayAttr(encoded));
+    }
     entries.push_back(b.getNamedAttr("tensor_maps", b.getArrayAttr(maps)));
     kernel->setAttr("mix.tensor_maps",
                     b.getI64IntegerAttr(config.tensorMaps.size()));

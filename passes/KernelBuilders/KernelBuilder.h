@@ -49,9 +49,12 @@ struct LaunchConfig {
   /// this order: each of type tensorMapArgType(), passed by value (see
   /// mixc/Runtime/Manifest.h's TensorMap for what the runtime encodes).
   struct TensorMap {
-    int64_t arg;              // the memref argument it views as 2-D
-    int64_t boxRows, boxCols; // elements; at most 256 each
-    int64_t swizzle;          // bytes of the swizzle span: 0, 32, 64, 128
+    int64_t arg; // the memref argument it views (rank = box.size())
+    /// Elements, outermost first, at most 256 each: [rows, cols] views the
+    /// argument as [product of leading dims, last dim]; [planes, rows,
+    /// cols] as [product of leading dims, dim -2, dim -1].
+    llvm::SmallVector<int64_t, 3> box;
+    int64_t swizzle; // bytes of the swizzle span: 0, 32, 64, 128
   };
   llvm::SmallVector<TensorMap, 2> tensorMaps;
 };
@@ -186,7 +189,7 @@ void setOccupancyHints(mlir::gpu::GPUFuncOp kernel, int64_t threads,
 /// mixc-bench's reference check) as its `mix.launch` attribute:
 /// {block, grid, shared_bytes, op, op_attrs, schedule, arg_names, arg_roles}
 /// and, with a workspace, `workspace` = [bytes, factors...]; with tensor
-/// maps, `tensor_maps` = [[arg, box rows, box columns, swizzle]...], and the
+/// maps, `tensor_maps` = [[arg, swizzle, box sizes...]...], and the
 /// kernel's `mix.tensor_maps` = their count (for markTensorMapParams).
 void setLaunchAttr(mlir::gpu::GPUFuncOp kernel, const LaunchConfig &config,
                    mlir::Operation *op, mix::ScheduleAttr schedule,

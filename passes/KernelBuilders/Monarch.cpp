@@ -1244,13 +1244,14 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   LaunchConfig config;
   // With TMA: x's map, and the streamed first factor's (as [k q, p]).
   if (p.tma) {
-    config.tensorMaps.push_back(
-        {0, p.tokens, tmaBoxColumns(p.first.blocksPerStep * p.p),
-         tmaBoxColumns(p.first.blocksPerStep * p.p) * p.elementBytes()});
-    if (!p.residentFirst)
-      config.tensorMaps.push_back({1, p.first.blocksPerStep * p.q,
-                                   tmaBoxColumns(p.p),
-                                   tmaBoxColumns(p.p) * p.elementBytes()});
+    int64_t xBox = tmaBoxColumns(p.first.blocksPerStep * p.p);
+    config.tensorMaps.push_back({0, {p.tokens, xBox}, xBox * p.elementBytes()});
+    if (!p.residentFirst) {
+      int64_t factorBox = tmaBoxColumns(p.p);
+      config.tensorMaps.push_back({1,
+                                   {p.first.blocksPerStep * p.q, factorBox},
+                                   factorBox * p.elementBytes()});
+    }
     argTypes.append(config.tensorMaps.size(),
                     tensorMapArgType(op.getContext()));
   }

@@ -21,7 +21,7 @@ func.func @monarch(%x: tensor<64x1024xbf16>, %r: tensor<32x32x32xbf16>, %l: tens
 }
 
 // WGMMA: mixc-space: op 1 ('mix.monarch' at {{.*}}): kernel template 'attention.wgmma' lowers 'mix.attention', not 'mix.monarch'
-// WGMMA: {"op_index":2,{{.*}}"op":"mix.attention","template":"attention.wgmma","params":["block_m","block_n","consumer_warpgroups","stages","tma","warp_specialize"],"count":[[#]],"product":135}
+// WGMMA: {"op_index":2,{{.*}}"op":"mix.attention","template":"attention.wgmma","params":["block_m","block_n","consumer_warpgroups","stages","tma","warp_specialize"],"count":[[#]],"product":270}
 func.func @attention(%q: tensor<1x2x128x64xbf16>, %k: tensor<1x2x128x64xbf16>, %v: tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16> {
   %o = mix.attention %q, %k, %v : (tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>, tensor<1x2x128x64xbf16>) -> tensor<1x2x128x64xbf16>
   return %o : tensor<1x2x128x64xbf16>

@@ -252,7 +252,7 @@ func.func @too_big_for_two(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16
 // in the prologue.
 // CHECK-LABEL: func.func @tma_boxes
 // CHECK: gpu.func @monarch_0(%{{.*}}: memref<16384x4096xbf16, #gpu.address_space<global>>, %{{.*}}: memref<64x64x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<64x64x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<16384x4096xbf16, #gpu.address_space<global>>, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
-// CHECK-SAME: mix.launch = {{{.*}}shared_bytes = 189600 : i64, tensor_maps = [array<i64: 0, 64, 64, 128>, array<i64: 1, 64, 64, 128>]}
+// CHECK-SAME: mix.launch = {{{.*}}shared_bytes = 189600 : i64, tensor_maps = [array<i64: 0, 128, 64, 64>, array<i64: 1, 128, 64, 64>]}
 // CHECK-SAME: mix.tensor_maps = 2 : i64
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
@@ -277,7 +277,7 @@ func.func @tma_boxes(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16>) -> 
 // Both factors resident: only x's map.
 // CHECK-LABEL: func.func @tma_x_only
 // CHECK: gpu.func @monarch_0(%{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<32x32x32xbf16, #gpu.address_space<global>>, %{{.*}}: memref<?x1024xbf16, #gpu.address_space<global>>, %{{.*}}: !llvm.ptr)
-// CHECK-SAME: tensor_maps = [array<i64: 0, 32, 64, 128>]
+// CHECK-SAME: tensor_maps = [array<i64: 0, 128, 32, 64>]
 func.func @tma_x_only(%x: tensor<?x1024xbf16>, %f: tensor<32x32x32xbf16>) -> tensor<?x1024xbf16> {
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 32, cluster = 2, stages = 3, tiles = 16, resident_factors = 1, tma = 1}>} : (tensor<?x1024xbf16>, tensor<32x32x32xbf16>, tensor<32x32x32xbf16>) -> tensor<?x1024xbf16>
   return %y : tensor<?x1024xbf16>

@@ -1,5 +1,5 @@
-// The PTX that the attention.wgmma schedule promises: cp.async into
-// 128-byte-swizzled tiles, the proxy fence before the MMAs read them,
+// The PTX that the attention.wgmma schedule promises, with tma = 0: cp.async
+// into 128-byte-swizzled tiles, the proxy fence before the MMAs read them,
 // wgmma.mma_async with both operands in shared memory (S = Q K^T) and with A
 // in registers (O += P V, B transposed), and one block per SM with its size
 // known to ptxas.
@@ -17,28 +17,48 @@
 // PTX-NOT: ldmatrix
 
 // ptxas accepts it; the manifest asks for the plan plus 1023 bytes of slack
-// to align the swizzled tiles (Q 32 KiB + 2 stages of K and V, 32 KiB each).
+// to align the swizzled tiles (Q 32 KiB + 2 stages of K and V, 32 KiB each;
+// the second kernel adds an 8-byte mbarrier per stage).
 // RUN: rm -rf %t && mixc %s -o %t | FileCheck %s --check-prefix=LOG
 // LOG: attention_0: mix_kernels.cubin, 164863 B shared
-// LOG: attention_1: mix_kernels.cubin, 99327 B shared
+// LOG: attention_1: mix_kernels.cubin, 99351 B shared
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/attention_0.json
 // MANIFEST: "template": "attention.wgmma"
 
 // A second schedule (the second kernel): three warpgroups, 96-key tiles,
-// head dim 64 and f16, causal, and three stages, so the next tile's
-// S = Q K^T overlaps this tile's softmax: the prologue waits for Q and tile
-// 0 (one group left in flight) and the scores of the following tile are
-// issued under a uniform branch.
+// head dim 64 and f16, causal, three stages, so the next tile's S = Q K^T
+// overlaps this tile's softmax, and K/V by TMA (the default): two 128-byte
+// tensor-map parameters, thread 0 arming a slot's mbarrier and issuing one
+// 3-D box ([1, 96, 64] of the (batch, kv head) plane) per panel of K and V,
+// every thread waiting on the slot's phase; Q still by cp.async, waited for
+// whole in the prologue.
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=SMALL
 // SMALL: .entry attention_1(
+// SMALL: .param .align 64 .b8 attention_1_param_{{[0-9]+}}[128],
+// SMALL-NEXT: .param .align 64 .b8 attention_1_param_{{[0-9]+}}[128]
 // SMALL: .maxntid 384, 1, 1
 // SMALL-DAG: wgmma.mma_async.sync.aligned.m64n96k16.f32.f16.f16 {{.*}}, overwrite, 1, 1, 0, 0;
 // SMALL-DAG: wgmma.mma_async.sync.aligned.m64n64k16.f32.f16.f16 {{.*}}, add, 1, 1, 1;
-// SMALL-DAG: cp.async.wait_group{{[[:space:]]+}}1;
+// SMALL-DAG: mbarrier.init.shared::cta.b64
+// SMALL-DAG: mbarrier.arrive.expect_tx.shared::cta.b64
+// SMALL-DAG: cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%r{{[0-9]+}}], [%rd{{[0-9]+}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}], [%r{{[0-9]+}}];
+// SMALL-DAG: mbarrier.try_wait.parity.shared::cta.b64
 // SMALL-DAG: cp.async.wait_group{{[[:space:]]+}}0;
+// SMALL-NOT: cp.async.wait_group{{[[:space:]]+}}1;
+// RUN: FileCheck %s --check-prefix=MANIFEST1 < %t/attention_1.json
+// MANIFEST1: "schema_version": 2,
+// MANIFEST1: "tensor_maps": [
+// MANIFEST1-NEXT: {
+// MANIFEST1-NEXT: "arg": 1,
+// MANIFEST1-NEXT: "box": [
+// MANIFEST1-NEXT: 1,
+// MANIFEST1-NEXT: 96,
+// MANIFEST1-NEXT: 64
+// MANIFEST1-NEXT: ],
+// MANIFEST1-NEXT: "swizzle": 128
 
 func.func @full(%q: tensor<2x4x1000x128xbf16>, %k: tensor<2x4x1000x128xbf16>, %v: tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16> {
-  %o = mix.attention %q, %k, %v {schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2}>} : (tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16>
+  %o = mix.attention %q, %k, %v {schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 0}>} : (tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>, tensor<2x4x1000x128xbf16>) -> tensor<2x4x1000x128xbf16>
   return %o : tensor<2x4x1000x128xbf16>
 }
 

@@ -22,7 +22,7 @@
 // DB-LABEL: func.func @measured
 // DB: mix.attention {{.*}}mix.schedule_source = "db", schedule = #mix.schedule<attention.wgmma, {block_m = 64, block_n = 128, consumer_warpgroups = 1, stages = 2, tma = 0, warp_specialize = 0}>
 // DB-LABEL: func.func @unmeasured
-// DB: mix.attention {{.*}}mix.schedule_source = "default", schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 0, warp_specialize = 0}>
+// DB: mix.attention {{.*}}mix.schedule_source = "default", schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 1, warp_specialize = 0}>
 // DB-LABEL: func.func @scheduled
 // DB: mix.attention {{.*}}schedule = #mix.schedule<attention.mma_sync, {block_m = 64, block_n = 32, stages = 1, warps = 4}>
 // DB-NOT: schedule_source
@@ -43,7 +43,7 @@
 // MODEL: mix.schedule_source = "model", schedule = #mix.schedule<attention.
 
 // DEFAULT-LABEL: func.func @measured
-// DEFAULT: mix.schedule_source = "default", schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 0, warp_specialize = 0}>
+// DEFAULT: mix.schedule_source = "default", schedule = #mix.schedule<attention.wgmma, {block_m = 128, block_n = 128, consumer_warpgroups = 2, stages = 2, tma = 1, warp_specialize = 0}>
 
 // OVERWRITE-LABEL: func.func @scheduled
 // OVERWRITE: mix.schedule_source = "db", schedule = #mix.schedule<attention.wgmma, {block_m = 64, block_n = 128, consumer_warpgroups = 1, stages = 2, tma = 0, warp_specialize = 0}>

@@ -500,8 +500,7 @@ TEST(RuntimeLaunch, TensorMapsArePassedByValueAfterTheWorkspace) {
   Manifest m = parseGood(withMaps(maps), "k.json");
   ASSERT_EQ(m.tensorMaps.size(), 2u);
   EXPECT_EQ(m.tensorMaps[1].arg, 1);
-  EXPECT_EQ(m.tensorMaps[1].boxRows, 32);
-  EXPECT_EQ(m.tensorMaps[1].boxCols, 16);
+  EXPECT_EQ(m.tensorMaps[1].box, (std::vector<int64_t>{32, 16}));
   EXPECT_EQ(m.tensorMaps[1].swizzle, 32);
 
   Shapes shapes = {{4, 16, 1000, 128},
@@ -528,13 +527,27 @@ TEST(RuntimeLaunch, TensorMapsArePassedByValueAfterTheWorkspace) {
       << error;
   EXPECT_EQ(request.dataType, tensor_map::kBFloat16);
   EXPECT_EQ(request.address, ptrs[0]);
-  EXPECT_EQ(request.dims, (std::array<uint64_t, 2>{128, 4 * 16 * 1000}));
-  EXPECT_EQ(request.rowStride, 256u);
-  EXPECT_EQ(request.box, (std::array<uint32_t, 2>{64, 64}));
+  EXPECT_EQ(request.rank, 2u);
+  EXPECT_EQ(request.dims, (std::array<uint64_t, 3>{128, 4 * 16 * 1000, 1}));
+  EXPECT_EQ(request.strides[0], 256u);
+  EXPECT_EQ(request.box, (std::array<uint32_t, 3>{64, 64, 1}));
   EXPECT_EQ(request.swizzle, tensor_map::kSwizzle128B);
   ASSERT_TRUE(describeTensorMap(m, 1, ptrs[1], shapes, request, error));
-  EXPECT_EQ(request.box, (std::array<uint32_t, 2>{16, 32}));
+  EXPECT_EQ(request.box, (std::array<uint32_t, 3>{16, 32, 1}));
   EXPECT_EQ(request.swizzle, tensor_map::kSwizzle32B);
+
+  // Rank 3 keeps the last two dimensions ([4 16, L, 128] here): a box of
+  // one (batch, head) plane stops at that head's last row.
+  Manifest planes = parseGood(
+      withMaps("\"tensor_maps\": [{\"arg\": 1, \"box\": [1, 128, 64], "
+               "\"swizzle\": 128}],\n  \"abi\""),
+      "k.json");
+  ASSERT_TRUE(describeTensorMap(planes, 0, ptrs[1], shapes, request, error))
+      << error;
+  EXPECT_EQ(request.rank, 3u);
+  EXPECT_EQ(request.dims, (std::array<uint64_t, 3>{128, 4096, 64}));
+  EXPECT_EQ(request.strides, (std::array<uint64_t, 2>{256, 256 * 4096}));
+  EXPECT_EQ(request.box, (std::array<uint32_t, 3>{64, 128, 1}));
 
   // What the hardware cannot take is refused at the launch, by name.
   EXPECT_FALSE(describeTensorMap(m, 0, buffers[0] + 8, shapes, request, error));
@@ -552,6 +565,10 @@ TEST(RuntimeLaunch, TensorMapsArePassedByValueAfterTheWorkspace) {
   // Manifest errors name the field.
   EXPECT_EQ(manifestError(edited("\"abi\"", "\"tensor_maps\": [],\n  \"abi\"")),
             "k.json:17:18: tensor_maps: needs schema_version 2 or later");
+  EXPECT_EQ(manifestError(withMaps("\"tensor_maps\": [{\"arg\": 0, \"box\": "
+                                   "[64], \"swizzle\": 128}],\n  \"abi\"")),
+            "k.json:17:37: tensor_maps[0].box: expected [rows, columns] or "
+            "[planes, rows, columns], got 1 sizes");
   EXPECT_EQ(manifestError(withMaps("\"tensor_maps\": [{\"arg\": 4, \"box\": "
                                    "[64, 64], \"swizzle\": 128}],\n  \"abi\"")),
             "k.json:17:27: tensor_maps[0].arg: argument 4 does not exist (the "

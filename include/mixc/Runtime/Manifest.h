@@ -119,14 +119,16 @@ struct Workspace {
 
 /// A TMA tensor map that the runtime encodes at each launch and passes by
 /// value (128 bytes, a `.param` the kernel reads as a __grid_constant__)
-/// after the arguments and the workspace. It views argument `arg` as the
-/// 2-D row-major tensor [product of all dimensions but the last, last
-/// dimension] and copies boxes of [boxRows x boxCols] elements into shared
-/// memory with `swizzle` (0, 32, 64 or 128: the bytes of the swizzle span),
-/// filling rows and columns past the tensor with zeros.
+/// after the arguments and the workspace. It views argument `arg` as a
+/// row-major tensor of rank `box.size()` (2 or 3): its last rank - 1
+/// dimensions, the leading ones collapsed into the first (so [B, H, L, D]
+/// is [B H L, D] at rank 2 and [B H, L, D] at rank 3); it copies boxes of
+/// `box` elements (outermost first) into shared memory with `swizzle` (0,
+/// 32, 64 or 128: the bytes of the swizzle span), filling what lies past
+/// the view's dimensions with zeros.
 struct TensorMap {
   int64_t arg = 0;
-  int64_t boxRows = 1, boxCols = 1;
+  std::vector<int64_t> box;
   int64_t swizzle = 0;
 };
 
@@ -233,10 +235,12 @@ struct TensorMapRequest {
   /// tensor_map::kFloat16, kFloat32 or kBFloat16: the argument's dtype.
   int dataType = 0;
   const void *address = nullptr;
-  std::array<uint64_t, 2> dims = {0, 0};
-  /// Bytes between rows (the one stride the driver takes for 2-D).
-  uint64_t rowStride = 0;
-  std::array<uint32_t, 2> box = {0, 0};
+  unsigned rank = 2;
+  std::array<uint64_t, 3> dims = {0, 0, 0};
+  /// Bytes between consecutive indices of dims[1] and dims[2] (the driver
+  /// takes no stride for the innermost dimension).
+  std::array<uint64_t, 2> strides = {0, 0};
+  std::array<uint32_t, 3> box = {0, 0, 0};
   /// tensor_map::kSwizzle*.
   int swizzle = 0;
 };
@@ -244,8 +248,8 @@ struct TensorMapRequest {
 /// The request of `manifest.tensorMaps[index]` for device pointer `address`
 /// of its argument and the launch `shapes`. Fails, naming the argument, where
 /// the hardware cannot take it: an address that is not 16-byte aligned, a
-/// row pitch that is not a multiple of 16 bytes, more than 2^32 rows or
-/// columns, or an empty tensor.
+/// row pitch that is not a multiple of 16 bytes, a dimension above 2^32,
+/// or an empty tensor.
 bool describeTensorMap(const Manifest &manifest, size_t index,
                        const void *address, const Shapes &shapes,
                        TensorMapRequest &out, std::string &error);

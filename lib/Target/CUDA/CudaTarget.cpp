@@ -332,11 +332,13 @@ llvm::json::Object manifestOf(const KernelRecord &kernel, StringRef binary,
   if (tensorMaps) {
     llvm::json::Array maps;
     for (Attribute encoded : tensorMaps) {
+      // [arg, swizzle, box sizes...] (setLaunchAttr).
       ArrayRef<int64_t> map = cast<DenseI64ArrayAttr>(encoded).asArrayRef();
-      maps.push_back(
-          llvm::json::Object{{"arg", map[0]},
-                             {"box", llvm::json::Array{map[1], map[2]}},
-                             {"swizzle", map[3]}});
+      llvm::json::Array box;
+      for (int64_t size : map.drop_front(2))
+        box.push_back(size);
+      maps.push_back(llvm::json::Object{
+          {"arg", map[0]}, {"box", std::move(box)}, {"swizzle", map[1]}});
     }
     manifest["tensor_maps"] = std::move(maps);
   }
