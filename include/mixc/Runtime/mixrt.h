@@ -108,7 +108,11 @@ MIXRT_API const int64_t *mixrt_kernel_arg_shape(const mixrt_kernel_t *kernel,
    past the hardware limit, fail without launching. A kernel whose manifest
    declares a workspace gets one from the runtime (allocated zero-filled on
    first use, kept with the kernel, freed by mixrt_kernel_destroy): launches
-   of one such kernel must not overlap in time (one stream at a time). */
+   of one such kernel must not overlap in time (one stream at a time). A
+   kernel whose manifest lists tensor maps gets them encoded from these
+   pointers and shapes at each launch (TMA needs 16-byte aligned pointers
+   and rows of a multiple of 16 bytes: otherwise the launch fails with the
+   argument named). */
 MIXRT_API int mixrt_kernel_launch(mixrt_kernel_t *kernel,
                                   void *const *device_ptrs,
                                   const int64_t *const *shapes, void *stream);
