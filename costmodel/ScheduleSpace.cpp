@@ -196,12 +196,12 @@ void addAttentionWgmmaRules(const OpShape &shape, RuleBuilder &rules) {
   // Shared memory: [Q | K stages | V stages], dense and swizzled; every
   // buffer is a multiple of 1024 bytes (rows come in 8s), so the 1024-byte
   // alignment adds nothing between buffers, and the block asks for 1023
-  // bytes more to align the first at run time. TMA adds an 8-byte mbarrier
-  // per stage; its boxes have at most 256 rows.
+  // bytes more to align the first at run time. TMA adds two 8-byte
+  // mbarriers per stage; its boxes have at most 256 rows.
   int64_t bytes = op.elementBytes;
   AffineForm total = blockM * (op.headDim * bytes) +
                      blockN * (stages * (op.headDim + op.valueDim) * bytes) +
-                     AffineForm(tma ? 8 * stages : 0);
+                     AffineForm(tma ? 16 * stages : 0);
   if (tma)
     rules.addLE(blockN, 256);
   rules.addLE(total + AffineForm(1023 + kStaticSharedBytes),

@@ -46,8 +46,10 @@ struct AttentionPlan {
   /// otherwise mma.sync from padded rows.
   bool wgmma = false;
   /// attention.wgmma with tma = 1: K/V tiles by cp.async.bulk.tensor (one
-  /// [block_n x 64] box per panel) from thread 0, counted on an mbarrier
-  /// per ring slot at barrierOffset.
+  /// [block_n x 64] box per panel) from thread 0, counted on a "full"
+  /// mbarrier per ring slot at barrierOffset; each warp releases the slot
+  /// it has read on the slot's "empty" mbarrier (after the full ones), which
+  /// thread 0 waits for before refilling it: no block barrier per tile.
   bool tma = false;
   int64_t barrierOffset = -1;
   int64_t blockM, blockN, warps, stages;
@@ -106,15 +108,22 @@ private:
                               Value length, Value enabled, Value dest,
                               int64_t rows, int64_t cols);
   /// K and V tile `tile` into ring slot `slot`, as one cp.async group
-  /// (null with TMA: thread 0 issues the boxes when `enabled`).
-  Value loadKeyValueTile(Value tile, Value slot, Value enabled);
+  /// (null with TMA: thread 0 issues the boxes when `enabled`, after the
+  /// slot's release by the warps that read it, when `reuse` holds: the
+  /// loop step `step` - stages).
+  Value loadKeyValueTile(Value tile, Value slot, Value enabled,
+                         Value step = Value(), Value reuse = Value());
   /// With TMA: thread 0 initializes the slot mbarriers.
   void initSlotBarriers();
   /// With TMA: waits until the K/V tile of loop step `step` (slot
   /// step % stages) has landed, when `condition` holds.
   void waitTile(Value step, Value condition);
-  /// The i32 shared-window address of the mbarrier of ring slot `slot`.
-  Value slotBarrier(Value slot);
+  /// The i32 shared-window address of the full (or, `empty`, the empty)
+  /// mbarrier of ring slot `slot`.
+  Value slotBarrier(Value slot, bool empty = false);
+  /// Spins until the mbarrier at `address` completes the phase of parity
+  /// (`use` mod 2).
+  void waitPhase(Value address, Value use);
   Value commitGroup(ValueRange tokens);
   /// Waits until at most `pending` of the thread's groups are in flight
   /// (`anyGroup` is only an SSA anchor: wait_group counts groups).
@@ -260,19 +269,35 @@ void AttentionKernelBuilder::publishTiles() {
   gpu::BarrierOp::create(b);
 }
 
-Value AttentionKernelBuilder::slotBarrier(Value slot) {
+Value AttentionKernelBuilder::slotBarrier(Value slot, bool empty) {
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, shared);
+  int64_t offset = p.barrierOffset + (empty ? 8 * p.stages : 0);
   return arith::IndexCastOp::create(
       b, b.getI32Type(),
-      e.add(base, e.add(planOrigin, e.add(e.mul(slot, 8), p.barrierOffset))));
+      e.add(base, e.add(planOrigin, e.add(e.mul(slot, 8), offset))));
+}
+
+void AttentionKernelBuilder::waitPhase(Value address, Value use) {
+  Value parity = arith::IndexCastOp::create(b, b.getI32Type(), e.rem(use, 2));
+  inlinePtxVolatile(b, Type(),
+                    "{\n.reg .pred done;\nwait:\n"
+                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                    "@!done bra wait;\n}",
+                    "r,r,~{memory}", ValueRange{address, parity});
 }
 
 void AttentionKernelBuilder::initSlotBarriers() {
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  for (int64_t slot = 0; slot < p.stages; ++slot)
+  // Full: thread 0's arrival with the byte count; empty: one per warp.
+  Value warps = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.warps));
+  for (int64_t slot = 0; slot < p.stages; ++slot) {
     inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
                       "r,~{memory}", ValueRange{slotBarrier(e.index(slot))});
+    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
+                      "r,r,~{memory}",
+                      ValueRange{slotBarrier(e.index(slot), true), warps});
+  }
   // Visible to the copy engine (async proxy) before the first box.
   inlinePtxVolatile(b, Type(),
                     "fence.mbarrier_init.release.cluster;\n"
@@ -285,24 +310,26 @@ void AttentionKernelBuilder::waitTile(Value step, Value condition) {
   // mod 2.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, condition);
-  Value parity = arith::IndexCastOp::create(b, b.getI32Type(),
-                                            e.rem(e.div(step, p.stages), 2));
-  inlinePtxVolatile(b, Type(),
-                    "{\n.reg .pred done;\nwait:\n"
-                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
-                    "@!done bra wait;\n}",
-                    "r,r,~{memory}",
-                    ValueRange{slotBarrier(e.rem(step, p.stages)), parity});
+  waitPhase(slotBarrier(e.rem(step, p.stages)), e.div(step, p.stages));
 }
 
 Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
-                                               Value enabled) {
+                                               Value enabled, Value step,
+                                               Value reuse) {
   Value row0 = e.mul(tile, p.blockN);
   if (p.tma) {
     // One box per 64-column panel of K and V, in the (batch, kv head)
     // plane: rows past the key length arrive as zeros.
     OpBuilder::InsertionGuard guard(b);
     ifThen(b, e.andI(e.eq(tid, e.index(0)), enabled));
+    // The slot's previous tile (step - stages) released by every warp: its
+    // (use - 1)-th phase.
+    if (reuse) {
+      OpBuilder::InsertionGuard inner(b);
+      ifThen(b, reuse);
+      waitPhase(slotBarrier(slot, /*empty=*/true),
+                e.sub(e.div(step, p.stages), e.index(1)));
+    }
     Value barrier = slotBarrier(slot);
     int64_t bytes = p.blockN * (p.headDim + p.valueDim) * 2;
     inlinePtxVolatile(
@@ -565,10 +592,10 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
     } else {
       waitTile(it, arith::ConstantOp::create(b, b.getBoolAttr(true)));
     }
-    publishTiles();
     Value ahead = e.add(it, p.stages - 1);
     loadKeyValueTile(e.add(tileBegin, ahead), e.rem(ahead, p.stages),
-                     e.lt(ahead, tileCount));
+                     e.lt(ahead, tileCount), ahead,
+                     e.ge(ahead, e.index(p.stages)));
     if (p.overlapsScores()) {
       Value following = e.add(it, 1);
       nextScores =
@@ -680,6 +707,15 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
 
   accumulateValues(slot, s, MutableArrayRef<Value>(next).take_front(oCount),
                    nextScores);
+  // With TMA (and a ring), this warp is done with the slot: its products
+  // have been waited for.
+  if (p.tma && p.stages > 1) {
+    OpBuilder::InsertionGuard inner(b);
+    ifThen(b, e.eq(lane, e.index(0)));
+    inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
+                      "r,~{memory}",
+                      ValueRange{slotBarrier(slot, /*empty=*/true)});
+  }
   llvm::append_range(next, nextScores);
   scf::YieldOp::create(b, next);
   return SmallVector<Value>(loop.getResults().begin(),
@@ -898,7 +934,7 @@ FailureOr<gpu::GPUFuncOp> buildAttentionKernel(mix::AttentionOp op,
   p.vOffset = shared.allocate("value", p.stages * p.vStageBytes(), alignment);
   p.tma = wgmma && *schedule.getParam("tma") != 0;
   if (p.tma)
-    p.barrierOffset = shared.allocate("slot mbarriers", 8 * p.stages, 8);
+    p.barrierOffset = shared.allocate("slot mbarriers", 16 * p.stages, 8);
   p.sharedBytes = shared.totalBytes() + (wgmma ? wg::kPatternBytes - 1 : 0);
   if (shared.hasOverlap())
     return op.emitOpError() << "internal error: overlapping shared buffers";

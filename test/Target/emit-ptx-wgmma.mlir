@@ -18,20 +18,21 @@
 
 // ptxas accepts it; the manifest asks for the plan plus 1023 bytes of slack
 // to align the swizzled tiles (Q 32 KiB + 2 stages of K and V, 32 KiB each;
-// the second kernel adds an 8-byte mbarrier per stage).
+// the second kernel adds two 8-byte mbarriers per stage).
 // RUN: rm -rf %t && mixc %s -o %t | FileCheck %s --check-prefix=LOG
 // LOG: attention_0: mix_kernels.cubin, 164863 B shared
-// LOG: attention_1: mix_kernels.cubin, 99351 B shared
+// LOG: attention_1: mix_kernels.cubin, 99375 B shared
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/attention_0.json
 // MANIFEST: "template": "attention.wgmma"
 
 // A second schedule (the second kernel): three warpgroups, 96-key tiles,
 // head dim 64 and f16, causal, three stages, so the next tile's S = Q K^T
 // overlaps this tile's softmax, and K/V by TMA (the default): two 128-byte
-// tensor-map parameters, thread 0 arming a slot's mbarrier and issuing one
-// 3-D box ([1, 96, 64] of the (batch, kv head) plane) per panel of K and V,
-// every thread waiting on the slot's phase; Q still by cp.async, waited for
-// whole in the prologue.
+// tensor-map parameters, thread 0 waiting for the slot's release (the
+// "empty" mbarrier, one arrival per warp after its products), arming the
+// slot's "full" mbarrier and issuing one 3-D box ([1, 96, 64] of the
+// (batch, kv head) plane) per panel of K and V, every thread waiting on the
+// full phase; Q still by cp.async, waited for whole in the prologue.
 // RUN: mixc-translate --emit-ptx %s | FileCheck %s --check-prefix=SMALL
 // SMALL: .entry attention_1(
 // SMALL: .param .align 64 .b8 attention_1_param_{{[0-9]+}}[128],
@@ -43,6 +44,7 @@
 // SMALL-DAG: mbarrier.arrive.expect_tx.shared::cta.b64
 // SMALL-DAG: cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%r{{[0-9]+}}], [%rd{{[0-9]+}}, {%r{{[0-9]+}}, %r{{[0-9]+}}, %r{{[0-9]+}}}], [%r{{[0-9]+}}];
 // SMALL-DAG: mbarrier.try_wait.parity.shared::cta.b64
+// SMALL-DAG: mbarrier.arrive.shared::cta.b64 _, [%r{{[0-9]+}}];
 // SMALL-DAG: cp.async.wait_group{{[[:space:]]+}}0;
 // SMALL-NOT: cp.async.wait_group{{[[:space:]]+}}1;
 // RUN: FileCheck %s --check-prefix=MANIFEST1 < %t/attention_1.json
