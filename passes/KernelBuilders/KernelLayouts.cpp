@@ -158,11 +158,11 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   // (Less the alignment of the three offsets after u, and, with a cluster,
   // the u mbarrier at the end.)
   // With TMA, the ring's start is aligned at run time (up to
-  // kTmaAlignment bytes later) and each slot has an 8-byte mbarrier.
+  // kTmaAlignment bytes later) and each slot has two 8-byte mbarriers.
   int64_t available = sharedBudget(blocksPerSM) - kStaticSharedBytes -
                       m.uBytes - alignUp(m.factorBytes) - 3 * kSharedAlignment -
                       (cluster > 1 ? 16 : 0) -
-                      (tma ? kTmaAlignment + 8 * stages : 0);
+                      (tma ? kTmaAlignment + 16 * stages : 0);
   int64_t minSlot = std::max(firstSlotBytes(1), secondSlotBytes(1));
   int64_t maxWidth = 16 / resultBytes;
   m.group = 1;
@@ -229,7 +229,7 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
       alignUp(m.ringOffset + stages * m.slotBytes + (tma ? kTmaAlignment : 0));
   m.sharedBytes = m.stagingOffset + m.stagingBytes;
   // With a cluster, the 8-byte mbarrier that counts the bytes of u stored
-  // into the block; with TMA, one per ring slot after it.
+  // into the block; with TMA, two per ring slot after it (full, empty).
   m.barrierOffset = -1;
   m.slotBarrierOffset = -1;
   if (cluster > 1) {
@@ -238,7 +238,7 @@ mixc::kernels::planMonarchLayout(int64_t k, int64_t q, int64_t p, int64_t l,
   }
   if (tma) {
     m.slotBarrierOffset = (m.sharedBytes + 7) / 8 * 8;
-    m.sharedBytes = m.slotBarrierOffset + 8 * stages;
+    m.sharedBytes = m.slotBarrierOffset + 16 * stages;
   }
   return m;
 }

@@ -69,8 +69,11 @@
 // __grid_constant__ parameters (manifest `tensor_maps`). The boxes land
 // swizzled over their 128-, 64- or 32-byte rows (conflict-free ldmatrix
 // without padding), so the slots are aligned to the 1024-byte period at run
-// time. Every thread waits on the slot's mbarrier phase; the step's block
-// barrier still frees the slot read the step before. Rows past x's end
+// time. Every thread waits on the slot's mbarrier phase; each warp then
+// releases the slot on its "empty" mbarrier, which thread 0 waits for
+// before refilling it (no block barrier per step; one per tile keeps u
+// from being overwritten while read, where no cluster barrier does). Rows
+// past x's end
 // arrive as zeros; rows of the next batch row make tokens whose y is never
 // stored.
 //
@@ -180,8 +183,12 @@ private:
   /// after ringOffset, a byte offset from the dynamic base), and the slot
   /// mbarriers, initialized by thread 0.
   void initTma();
-  /// The shared-window address (i32) of the mbarrier of `step`'s slot.
-  Value slotBarrier(Value step);
+  /// The shared-window address (i32) of the full (or, `empty`, the empty)
+  /// mbarrier of `step`'s slot.
+  Value slotBarrier(Value step, bool empty = false);
+  /// With TMA and a ring: this warp is done reading `step`'s slot (lane 0
+  /// arrives on its empty mbarrier).
+  void releaseSlot(Value step);
   /// One cp.async.bulk.tensor.2d box of `map` at (column, row) into shared
   /// byte offset `offset`, counted on `barrier`.
   void copyBox(Value map, Value offset, Value column, Value row, Value barrier);
@@ -345,21 +352,36 @@ void MonarchKernelBuilder::initTma() {
   Value ring = e.add(sharedAddress, p.ringOffset);
   Value aligned = e.mul(e.ceilDiv(ring, kTmaAlignment), kTmaAlignment);
   ringStart = e.add(e.index(p.ringOffset), e.sub(aligned, ring));
-  // One arrival per phase (thread 0's, with the step's byte count).
+  // Full: one arrival per phase (thread 0's, with the step's byte count);
+  // empty: one per warp.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  for (int64_t slot = 0; slot < p.stages; ++slot)
+  Value warps = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.warps));
+  for (int64_t slot = 0; slot < p.stages; ++slot) {
     inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
                       "r,~{memory}", ValueRange{slotBarrier(e.index(slot))});
+    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
+                      "r,r,~{memory}",
+                      ValueRange{slotBarrier(e.index(slot), true), warps});
+  }
   inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
                     "~{memory}", ValueRange{});
 }
 
-Value MonarchKernelBuilder::slotBarrier(Value step) {
+Value MonarchKernelBuilder::slotBarrier(Value step, bool empty) {
+  int64_t offset = p.slotBarrierOffset + (empty ? 8 * p.stages : 0);
   return arith::IndexCastOp::create(
       b, b.getI32Type(),
-      e.add(sharedAddress,
-            e.add(e.mul(e.rem(step, p.stages), 8), p.slotBarrierOffset)));
+      e.add(sharedAddress, e.add(e.mul(e.rem(step, p.stages), 8), offset)));
+}
+
+void MonarchKernelBuilder::releaseSlot(Value step) {
+  // The warp's ldmatrix reads of the slot have returned (the MMAs used
+  // them).
+  OpBuilder::InsertionGuard guard(b);
+  ifThen(b, e.eq(lane, e.index(0)));
+  inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
+                    "r,~{memory}", ValueRange{slotBarrier(step, true)});
 }
 
 void MonarchKernelBuilder::copyBox(Value map, Value offset, Value column,
@@ -382,6 +404,14 @@ void MonarchKernelBuilder::issueStepTma(Value step) {
   Value local = e.rem(step, p.ringStepsPerTile());
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.andI(e.eq(tid, e.index(0)), e.lt(tileIndex, tileCount)));
+  // With a ring, the slot's previous step (step - stages) released by every
+  // warp: the (use - 1)-th phase of its empty mbarrier.
+  if (p.stages > 1) {
+    OpBuilder::InsertionGuard inner(b);
+    ifThen(b, e.ge(step, e.index(p.stages)));
+    waitBarrier(slotBarrier(step, /*empty=*/true),
+                e.rem(e.sub(e.div(step, p.stages), e.index(1)), 2));
+  }
   auto [start, row0] = tileOrigin(tileIndex);
   (void)start;
   Value slot = slotBase(step);
@@ -546,8 +576,9 @@ void MonarchKernelBuilder::beginStep(Value step) {
       waitBarrier(slotBarrier(step), parity);
       return;
     }
+    // No block barrier: thread 0 refills the slot of step - 1 once every
+    // warp has released it (releaseSlot).
     waitBarrier(slotBarrier(step), parity);
-    gpu::BarrierOp::create(b);
     issueStepTma(e.add(step, p.stages - 1));
     return;
   }
@@ -1034,6 +1065,9 @@ void MonarchKernelBuilder::build() {
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
     nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(0));
+    // Every thread's resident factors, for every warp (the ring's steps
+    // have no block barrier).
+    gpu::BarrierOp::create(b);
   } else {
     if (p.residentFirst || p.residentSecond)
       loadResidentFactors();
@@ -1063,6 +1097,13 @@ void MonarchKernelBuilder::build() {
       clusterWait();
     }
     expectU();
+  } else if (p.tma && p.stages > 1) {
+    // Without a cluster barrier or a block barrier per step, every warp
+    // has read the previous tile's u (stage 2) before any stores this
+    // tile's.
+    OpBuilder::InsertionGuard inner(b);
+    ifThen(b, e.gt(tileIndex, e.index(0)));
+    gpu::BarrierOp::create(b);
   }
 
   // Stage 1.
@@ -1075,6 +1116,8 @@ void MonarchKernelBuilder::build() {
     Value step = e.add(tileStep, localStep);
     beginStep(step);
     firstStage(step, localStep);
+    if (p.tma && p.stages > 1)
+      releaseSlot(step);
   }
   // u is complete: with a cluster, when its mbarrier has counted every
   // byte of this tile (phase parity = tile index mod 2); without one, at a

@@ -243,16 +243,17 @@ func.func @too_big_for_two(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16
 // TMA boxes for stage 1 (n = 4096, the second factor resident, the first
 // streamed): two trailing tensor-map parameters (x in [64 tokens x 64]
 // boxes, the first factor in [64 x 64] boxes, both with the 128-byte
-// swizzle), recorded in the launch attribute; thread 0 initializes one
-// mbarrier per ring slot; the ring's start is aligned at run time; thread 0
-// arms a slot's mbarrier with the step's 16 KiB and issues its two boxes;
-// every thread waits on the slot's phase before the block barrier; x and
-// the factor are read by ldmatrix through the swizzle (an XOR of the byte
-// offset); the resident second factor still comes by cp.async, waited for
-// in the prologue.
+// swizzle), recorded in the launch attribute; thread 0 initializes a full
+// and an empty mbarrier per ring slot; the ring's start is aligned at run
+// time; thread 0 waits for the slot's release (empty), arms its full
+// mbarrier with the step's 16 KiB and issues its two boxes; every thread
+// waits on the full phase; x and the factor are read by ldmatrix through
+// the swizzle (an XOR of the byte offset); each warp's lane 0 then
+// releases the slot; the resident second factor still comes by cp.async,
+// waited for in the prologue.
 // CHECK-LABEL: func.func @tma_boxes
 // CHECK: gpu.func @monarch_0(%{{.*}}: memref<16384x4096xbf16, #gpu.address_space<global>>, %{{.*}}: memref<64x64x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<64x64x64xbf16, #gpu.address_space<global>>, %{{.*}}: memref<16384x4096xbf16, #gpu.address_space<global>>, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
-// CHECK-SAME: mix.launch = {{{.*}}shared_bytes = 189600 : i64, tensor_maps = [array<i64: 0, 128, 64, 64>, array<i64: 1, 128, 64, 64>]}
+// CHECK-SAME: mix.launch = {{{.*}}shared_bytes = 189624 : i64, tensor_maps = [array<i64: 0, 128, 64, 64>, array<i64: 1, 128, 64, 64>]}
 // CHECK-SAME: mix.tensor_maps = 2 : i64
 // CHECK: memref.extract_aligned_pointer_as_index
 // CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
@@ -262,11 +263,14 @@ func.func @too_big_for_two(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16
 // CHECK: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [$0], [$1, {$2, $3}], [$4];
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<64x64x64xbf16, #gpu.address_space<global>> to memref<512x72xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_wait %{{.*}} {numGroups = 0 : i32}
+// CHECK: gpu.barrier
 // CHECK: scf.for
 // CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
-// CHECK: gpu.barrier
+// CHECK-NOT: gpu.barrier
+// CHECK: cp.async.bulk.tensor.2d
 // CHECK: arith.xori
-// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<94800xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<94812xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// CHECK: mbarrier.arrive.shared::cta.b64 _, [$0];
 func.func @tma_boxes(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16> {
   %y = mix.monarch %x, %f, %f {schedule = #mix.schedule<monarch.fused, {block_tokens = 64, cluster = 8, stages = 3, tiles = 2, resident_factors = 2, tma = 1}>} : (tensor<16384x4096xbf16>, tensor<64x64x64xbf16>, tensor<64x64x64xbf16>) -> tensor<16384x4096xbf16>
   return %y : tensor<16384x4096xbf16>

@@ -15,7 +15,7 @@
 // PTX-DAG: cp.async.cg.shared.global
 
 // RUN: rm -rf %t && mixc %s -o %t | FileCheck %s --check-prefix=LOG
-// LOG: monarch_0: mix_kernels.cubin, 189600 B shared, {{[0-9]+}} registers, 0 B spilled
+// LOG: monarch_0: mix_kernels.cubin, 189624 B shared, {{[0-9]+}} registers, 0 B spilled
 // RUN: FileCheck %s --check-prefix=MANIFEST < %t/monarch_0.json
 // MANIFEST: "schema_version": 2,
 // MANIFEST: "tensor_maps": [

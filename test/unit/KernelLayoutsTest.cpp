@@ -75,7 +75,7 @@ void checkPlan(const MonarchLayout &m, const Factors &f, int64_t tokens,
   if (tma) {
     EXPECT_EQ(m.slotBarrierOffset % 8, 0);
     EXPECT_GE(m.slotBarrierOffset, end);
-    end = m.slotBarrierOffset + 8 * stages;
+    end = m.slotBarrierOffset + 16 * stages;
   } else {
     EXPECT_EQ(m.slotBarrierOffset, -1);
   }

@@ -106,9 +106,10 @@ struct MonarchLayout {
   int64_t barrierOffset; // the u mbarrier, with a cluster (else -1)
   /// With TMA (`tma`): stage 1's x columns and streamed first-factor blocks
   /// arrive as swizzled boxes (tmaBoxColumns wide, one after another in the
-  /// slot) counted on one mbarrier per ring slot, at slotBarrierOffset
-  /// (else -1); the ring starts at the first kTmaAlignment boundary at or
-  /// after ringOffset (the plan leaves room for it).
+  /// slot) counted on a "full" mbarrier per ring slot, at slotBarrierOffset
+  /// (else -1), and released on an "empty" one per slot after them; the
+  /// ring starts at the first kTmaAlignment boundary at or after ringOffset
+  /// (the plan leaves room for it).
   bool tma;
   int64_t slotBarrierOffset;
   /// Ring steps per token tile: stage 1's, and stage 2's when they load.
