@@ -121,9 +121,7 @@ private:
   /// The i32 shared-window address of the full (or, `empty`, the empty)
   /// mbarrier of ring slot `slot`.
   Value slotBarrier(Value slot, bool empty = false);
-  /// Spins until the mbarrier at `address` completes the phase of parity
-  /// (`use` mod 2).
-  void waitPhase(Value address, Value use);
+
   Value commitGroup(ValueRange tokens);
   /// Waits until at most `pending` of the thread's groups are in flight
   /// (`anyGroup` is only an SSA anchor: wait_group counts groups).
@@ -277,32 +275,17 @@ Value AttentionKernelBuilder::slotBarrier(Value slot, bool empty) {
       e.add(base, e.add(planOrigin, e.add(e.mul(slot, 8), offset))));
 }
 
-void AttentionKernelBuilder::waitPhase(Value address, Value use) {
-  Value parity = arith::IndexCastOp::create(b, b.getI32Type(), e.rem(use, 2));
-  inlinePtxVolatile(b, Type(),
-                    "{\n.reg .pred done;\nwait:\n"
-                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
-                    "@!done bra wait;\n}",
-                    "r,r,~{memory}", ValueRange{address, parity});
-}
-
 void AttentionKernelBuilder::initSlotBarriers() {
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
   // Full: thread 0's arrival with the byte count; empty: one per warp.
-  Value warps = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.warps));
   for (int64_t slot = 0; slot < p.stages; ++slot) {
-    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
-                      "r,~{memory}", ValueRange{slotBarrier(e.index(slot))});
-    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
-                      "r,r,~{memory}",
-                      ValueRange{slotBarrier(e.index(slot), true), warps});
+    mbarrierInit(b, slotBarrier(e.index(slot)), 1);
+    mbarrierInit(b, slotBarrier(e.index(slot), /*empty=*/true), p.warps);
   }
   // Visible to the copy engine (async proxy) before the first box.
-  inlinePtxVolatile(b, Type(),
-                    "fence.mbarrier_init.release.cluster;\n"
-                    "fence.proxy.async.shared::cta;",
-                    "~{memory}", ValueRange{});
+  mbarrierInitFence(b);
+  wg::fenceProxyAsync(b);
 }
 
 void AttentionKernelBuilder::waitTile(Value step, Value condition) {
@@ -310,7 +293,7 @@ void AttentionKernelBuilder::waitTile(Value step, Value condition) {
   // mod 2.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, condition);
-  waitPhase(slotBarrier(e.rem(step, p.stages)), e.div(step, p.stages));
+  mbarrierWait(b, slotBarrier(e.rem(step, p.stages)), e.div(step, p.stages));
 }
 
 Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
@@ -327,38 +310,24 @@ Value AttentionKernelBuilder::loadKeyValueTile(Value tile, Value slot,
     if (reuse) {
       OpBuilder::InsertionGuard inner(b);
       ifThen(b, reuse);
-      waitPhase(slotBarrier(slot, /*empty=*/true),
-                e.sub(e.div(step, p.stages), e.index(1)));
+      mbarrierWait(b, slotBarrier(slot, /*empty=*/true),
+                   e.sub(e.div(step, p.stages), e.index(1)));
     }
     Value barrier = slotBarrier(slot);
-    int64_t bytes = p.blockN * (p.headDim + p.valueDim) * 2;
-    inlinePtxVolatile(
-        b, Type(), "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
-        "r,r,~{memory}",
-        ValueRange{barrier,
-                   arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes))});
-    Type i32 = b.getI32Type();
-    Value plane = arith::IndexCastOp::create(
-        b, i32, e.add(e.mul(batch, p.queryHeads / p.groupSize), kvHead));
-    Value row = arith::IndexCastOp::create(b, i32, row0);
+    mbarrierArriveExpectTx(b, barrier, p.blockN * (p.headDim + p.valueDim) * 2);
+    Value plane = e.add(e.mul(batch, p.queryHeads / p.groupSize), kvHead);
     Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, shared);
     auto boxes = [&](Value map, int64_t offset, int64_t stageBytes,
                      int64_t columns) {
       for (int64_t panel = 0; panel < columns / wg::kPanelColumns; ++panel) {
         Value dest = arith::IndexCastOp::create(
-            b, i32,
+            b, b.getI32Type(),
             e.add(base, e.add(planOrigin,
                               e.add(e.mul(slot, stageBytes),
                                     offset + panel * p.blockN *
                                                  wg::kPanelColumns * 2))));
-        Value column = arith::ConstantOp::create(
-            b, b.getI32IntegerAttr(panel * wg::kPanelColumns));
-        inlinePtxVolatile(
-            b, Type(),
-            "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::"
-            "complete_tx::bytes [$0], [$1, {$2, $3, $4}], [$5];",
-            "r,l,r,r,r,r,~{memory}",
-            ValueRange{dest, map, column, row, plane, barrier});
+        tmaLoadBox(b, dest, map,
+                   {e.index(panel * wg::kPanelColumns), row0, plane}, barrier);
       }
     };
     boxes(keyMap, p.kOffset, p.kStageBytes(), p.headDim);
@@ -712,9 +681,7 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
   if (p.tma && p.stages > 1) {
     OpBuilder::InsertionGuard inner(b);
     ifThen(b, e.eq(lane, e.index(0)));
-    inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
-                      "r,~{memory}",
-                      ValueRange{slotBarrier(slot, /*empty=*/true)});
+    mbarrierArrive(b, slotBarrier(slot, /*empty=*/true));
   }
   llvm::append_range(next, nextScores);
   scf::YieldOp::create(b, next);

@@ -203,6 +203,73 @@ Value kernels::inlinePtxVolatile(ImplicitLocOpBuilder &b, Type resultType,
 }
 
 //===----------------------------------------------------------------------===//
+// mbarriers and TMA
+//===----------------------------------------------------------------------===//
+
+static Value i32Value(ImplicitLocOpBuilder &b, Value index) {
+  return arith::IndexCastOp::create(b, b.getI32Type(), index);
+}
+
+static Value i32Constant(ImplicitLocOpBuilder &b, int64_t value) {
+  return arith::ConstantOp::create(b, b.getI32IntegerAttr(value));
+}
+
+void kernels::mbarrierInit(ImplicitLocOpBuilder &b, Value address,
+                           int64_t count) {
+  inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
+                    "r,r,~{memory}",
+                    ValueRange{address, i32Constant(b, count)});
+}
+
+void kernels::mbarrierInitFence(ImplicitLocOpBuilder &b) {
+  inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
+                    "~{memory}", ValueRange{});
+}
+
+void kernels::mbarrierArrive(ImplicitLocOpBuilder &b, Value address) {
+  inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
+                    "r,~{memory}", ValueRange{address});
+}
+
+void kernels::mbarrierArriveExpectTx(ImplicitLocOpBuilder &b, Value address,
+                                     int64_t bytes) {
+  inlinePtxVolatile(
+      b, Type(), "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
+      "r,r,~{memory}", ValueRange{address, i32Constant(b, bytes)});
+}
+
+void kernels::mbarrierWait(ImplicitLocOpBuilder &b, Value address,
+                           Value phase) {
+  Emitter e(b);
+  inlinePtxVolatile(b, Type(),
+                    "{\n.reg .pred done;\nwait:\n"
+                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
+                    "@!done bra wait;\n}",
+                    "r,r,~{memory}",
+                    ValueRange{address, i32Value(b, e.rem(phase, 2))});
+}
+
+void kernels::tmaLoadBox(ImplicitLocOpBuilder &b, Value dest, Value map,
+                         ValueRange coordinates, Value barrier) {
+  size_t rank = coordinates.size();
+  assert((rank == 2 || rank == 3) && "2-D or 3-D boxes");
+  std::string list;
+  SmallVector<Value> operands = {dest, map};
+  for (size_t i = 0; i < rank; ++i) {
+    list += (i ? ", $" : "$") + std::to_string(2 + i);
+    operands.push_back(i32Value(b, coordinates[i]));
+  }
+  operands.push_back(barrier);
+  std::string text = "cp.async.bulk.tensor." + std::to_string(rank) +
+                     "d.shared::cluster.global.tile.mbarrier::complete_tx::"
+                     "bytes [$0], [$1, {" +
+                     list + "}], [$" + std::to_string(2 + rank) + "];";
+  std::string constraints =
+      "r,l," + std::string(rank == 2 ? "r,r," : "r,r,r,") + "r,~{memory}";
+  inlinePtxVolatile(b, Type(), text, constraints, operands);
+}
+
+//===----------------------------------------------------------------------===//
 // Kernels
 //===----------------------------------------------------------------------===//
 

@@ -156,6 +156,33 @@ mlir::Value inlinePtxVolatile(mlir::ImplicitLocOpBuilder &b,
                               llvm::StringRef constraints,
                               mlir::ValueRange operands);
 
+//===----------------------------------------------------------------------===//
+// mbarriers and TMA (sm_90), as inline PTX. Addresses are i32 shared-window
+// addresses; counts, parities and coordinates are index values.
+//===----------------------------------------------------------------------===//
+
+/// mbarrier.init with `count` arrivals per phase.
+void mbarrierInit(mlir::ImplicitLocOpBuilder &b, mlir::Value address,
+                  int64_t count);
+/// fence.mbarrier_init.release.cluster: the initializations visible to the
+/// cluster and the copy engine (before the barrier that follows).
+void mbarrierInitFence(mlir::ImplicitLocOpBuilder &b);
+/// One arrival.
+void mbarrierArrive(mlir::ImplicitLocOpBuilder &b, mlir::Value address);
+/// One arrival that also expects `bytes` of transactions (complete_tx).
+void mbarrierArriveExpectTx(mlir::ImplicitLocOpBuilder &b, mlir::Value address,
+                            int64_t bytes);
+/// Spins until the phase of parity `phase` mod 2 has completed (try_wait,
+/// acquire: what completed it is visible after).
+void mbarrierWait(mlir::ImplicitLocOpBuilder &b, mlir::Value address,
+                  mlir::Value phase);
+/// One TMA box (cp.async.bulk.tensor, 2-D or 3-D by the number of
+/// `coordinates`, innermost first) of the tensor map at generic address
+/// `map` into shared `dest`, counted on the mbarrier at `barrier`.
+void tmaLoadBox(mlir::ImplicitLocOpBuilder &b, mlir::Value dest,
+                mlir::Value map, mlir::ValueRange coordinates,
+                mlir::Value barrier);
+
 /// The memref type of a kernel argument for a value of tensor type `type`:
 /// same shape and element type, in global memory.
 mlir::MemRefType globalMemRefType(mlir::RankedTensorType type);

@@ -197,9 +197,7 @@ private:
   /// row width, of element (row, col).
   SmallVector<Value> swizzledIndex(Value base, int64_t rows, int64_t boxColumns,
                                    Value row, Value col);
-  /// Spins until the mbarrier at `address` completes the phase of parity
-  /// `parity`.
-  void waitBarrier(Value address, Value parity);
+
   Value slotBase(Value step);
   /// Stage-1 step `localStep` (ring step `step`): U^T of its blocks, stored
   /// into u.
@@ -356,16 +354,11 @@ void MonarchKernelBuilder::initTma() {
   // empty: one per warp.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  Value warps = arith::ConstantOp::create(b, b.getI32IntegerAttr(p.warps));
   for (int64_t slot = 0; slot < p.stages; ++slot) {
-    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], 1;",
-                      "r,~{memory}", ValueRange{slotBarrier(e.index(slot))});
-    inlinePtxVolatile(b, Type(), "mbarrier.init.shared::cta.b64 [$0], $1;",
-                      "r,r,~{memory}",
-                      ValueRange{slotBarrier(e.index(slot), true), warps});
+    mbarrierInit(b, slotBarrier(e.index(slot)), 1);
+    mbarrierInit(b, slotBarrier(e.index(slot), /*empty=*/true), p.warps);
   }
-  inlinePtxVolatile(b, Type(), "fence.mbarrier_init.release.cluster;",
-                    "~{memory}", ValueRange{});
+  mbarrierInitFence(b);
 }
 
 Value MonarchKernelBuilder::slotBarrier(Value step, bool empty) {
@@ -380,22 +373,14 @@ void MonarchKernelBuilder::releaseSlot(Value step) {
   // them).
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(lane, e.index(0)));
-  inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
-                    "r,~{memory}", ValueRange{slotBarrier(step, true)});
+  mbarrierArrive(b, slotBarrier(step, /*empty=*/true));
 }
 
 void MonarchKernelBuilder::copyBox(Value map, Value offset, Value column,
                                    Value row, Value barrier) {
-  Type i32 = b.getI32Type();
-  Value address =
-      arith::IndexCastOp::create(b, i32, e.add(sharedAddress, offset));
-  inlinePtxVolatile(
-      b, Type(),
-      "cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::"
-      "complete_tx::bytes [$0], [$1, {$2, $3}], [$4];",
-      "r,l,r,r,r,~{memory}",
-      ValueRange{address, map, arith::IndexCastOp::create(b, i32, column),
-                 arith::IndexCastOp::create(b, i32, row), barrier});
+  Value address = arith::IndexCastOp::create(b, b.getI32Type(),
+                                             e.add(sharedAddress, offset));
+  tmaLoadBox(b, address, map, {column, row}, barrier);
 }
 
 void MonarchKernelBuilder::issueStepTma(Value step) {
@@ -409,8 +394,8 @@ void MonarchKernelBuilder::issueStepTma(Value step) {
   if (p.stages > 1) {
     OpBuilder::InsertionGuard inner(b);
     ifThen(b, e.ge(step, e.index(p.stages)));
-    waitBarrier(slotBarrier(step, /*empty=*/true),
-                e.rem(e.sub(e.div(step, p.stages), e.index(1)), 2));
+    mbarrierWait(b, slotBarrier(step, /*empty=*/true),
+                 e.sub(e.div(step, p.stages), e.index(1)));
   }
   auto [start, row0] = tileOrigin(tileIndex);
   (void)start;
@@ -420,11 +405,7 @@ void MonarchKernelBuilder::issueStepTma(Value step) {
   int64_t bytes = p.tokens * columns * p.elementBytes();
   if (!p.residentFirst)
     bytes += t.blocksPerStep * p.q * p.p * p.elementBytes();
-  inlinePtxVolatile(
-      b, Type(), "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
-      "r,r,~{memory}",
-      ValueRange{barrier,
-                 arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes))});
+  mbarrierArriveExpectTx(b, barrier, bytes);
   // x's columns: rows past the tensor arrive as zeros; rows of the next
   // batch row (past `length`) arrive as they are and make tokens whose y is
   // never stored.
@@ -459,15 +440,6 @@ SmallVector<Value> MonarchKernelBuilder::swizzledIndex(Value base, int64_t rows,
   Value swizzled = arith::XOrIOp::create(b, offset, e.mul(key, 16));
   return {
       e.add(e.div(base, p.elementBytes()), e.div(swizzled, p.elementBytes()))};
-}
-
-void MonarchKernelBuilder::waitBarrier(Value address, Value parity) {
-  Value parity32 = arith::IndexCastOp::create(b, b.getI32Type(), parity);
-  inlinePtxVolatile(b, Type(),
-                    "{\n.reg .pred done;\nwait:\n"
-                    "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n"
-                    "@!done bra wait;\n}",
-                    "r,r,~{memory}", ValueRange{address, parity32});
 }
 
 void MonarchKernelBuilder::loadFirstStep(Value step, Value slot, Value start,
@@ -566,19 +538,19 @@ Value MonarchKernelBuilder::issueStep(Value step) {
 
 void MonarchKernelBuilder::beginStep(Value step) {
   if (p.tma) {
-    // The slot of the step's boxes completes one mbarrier phase per use
-    // (parity: use mod 2); the block barrier then frees the slot the
-    // previous step read for the step stages - 1 ahead.
-    Value parity = e.rem(e.div(step, p.stages), 2);
+    // The slot of the step's boxes completes one mbarrier phase per use.
+    // With one stage, the block barrier frees the slot for this step's
+    // boxes.
+    Value use = e.div(step, p.stages);
     if (p.stages == 1) {
       gpu::BarrierOp::create(b);
       issueStepTma(step);
-      waitBarrier(slotBarrier(step), parity);
+      mbarrierWait(b, slotBarrier(step), use);
       return;
     }
     // No block barrier: thread 0 refills the slot of step - 1 once every
     // warp has released it (releaseSlot).
-    waitBarrier(slotBarrier(step), parity);
+    mbarrierWait(b, slotBarrier(step), use);
     issueStepTma(e.add(step, p.stages - 1));
     return;
   }
@@ -760,24 +732,19 @@ void MonarchKernelBuilder::initUBarrier() {
   // start after the cluster barrier that follows.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  inlinePtxVolatile(b, Type(),
-                    "mbarrier.init.shared::cta.b64 [$0], 1;\n"
-                    "fence.mbarrier_init.release.cluster;",
-                    "r,~{memory}", ValueRange{uBarrier});
+  mbarrierInit(b, uBarrier, 1);
+  mbarrierInitFence(b);
 }
 
 void MonarchKernelBuilder::expectU() {
-  int64_t bytes = p.lLocal * p.r * p.tokens * p.elementBytes();
-  Value count = arith::ConstantOp::create(b, b.getI32IntegerAttr(bytes));
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  inlinePtxVolatile(b, Type(),
-                    "mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;",
-                    "r,r,~{memory}", ValueRange{uBarrier, count});
+  mbarrierArriveExpectTx(b, uBarrier,
+                         p.lLocal * p.r * p.tokens * p.elementBytes());
 }
 
 void MonarchKernelBuilder::waitU(Value parity) {
-  waitBarrier(uBarrier, parity);
+  mbarrierWait(b, uBarrier, parity);
 }
 
 void MonarchKernelBuilder::firstStage(Value step, Value localStep) {

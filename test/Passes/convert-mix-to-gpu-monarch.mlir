@@ -18,7 +18,8 @@
 // CHECK-SAME: nvvm.cluster_dim = array<i32: 2, 1, 1>
 // CHECK: gpu.dynamic_shared_memory
 // CHECK: memref.extract_aligned_pointer_as_index
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;\0Afence.mbarrier_init.release.cluster;
+// CHECK: mbarrier.init.shared::cta.b64 [$0], $1;
+// CHECK: fence.mbarrier_init.release.cluster;
 // CHECK: barrier.cluster.arrive.aligned;\0Abarrier.cluster.wait.aligned;
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<32x32x32xbf16, #gpu.address_space<global>> to memref<256x40xbf16, #gpu.address_space<workgroup>>
 // CHECK: nvgpu.device_async_copy {{.*}} : memref<?x1024xbf16, #gpu.address_space<global>> to memref<32x264xbf16, #gpu.address_space<workgroup>>
@@ -256,7 +257,7 @@ func.func @too_big_for_two(%x: tensor<16384x4096xbf16>, %f: tensor<64x64x64xbf16
 // CHECK-SAME: mix.launch = {{{.*}}shared_bytes = 189624 : i64, tensor_maps = [array<i64: 0, 128, 64, 64>, array<i64: 1, 128, 64, 64>]}
 // CHECK-SAME: mix.tensor_maps = 2 : i64
 // CHECK: memref.extract_aligned_pointer_as_index
-// CHECK: mbarrier.init.shared::cta.b64 [$0], 1;
+// CHECK: mbarrier.init.shared::cta.b64 [$0], $1;
 // CHECK: fence.mbarrier_init.release.cluster;
 // CHECK: mbarrier.arrive.expect_tx.shared::cta.b64 _, [$0], $1;
 // CHECK: cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [$0], [$1, {$2, $3}], [$4];
