@@ -17,6 +17,11 @@
 // Shared memory: one dynamic block, [Q | K stages | V stages], rows padded by
 // 16 bytes so that the eight row addresses of an ldmatrix hit distinct banks.
 //
+// `attention.wgmma` builds the same algorithm on wgmma from 128-byte-swizzled
+// tiles; with `tma = 1` (its default) thread 0 brings K/V in as TMA boxes
+// from tensor maps, counted on a full mbarrier per ring slot, and the warps
+// release each slot on an empty mbarrier instead of a block barrier.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
@@ -552,8 +557,9 @@ SmallVector<Value> AttentionKernelBuilder::mainLoop(Value tileBegin,
       waitGroups(group, 0);
     publishTiles();
   } else if (p.tma) {
-    // The step's tile (overlapped: the next one, when there is one); the
-    // barrier then frees the slot the previous step read.
+    // The step's tile (overlapped: the next one, when there is one); no
+    // block barrier: thread 0 refills the slot of the previous step once
+    // every warp has released it (after its P V, below).
     slot = e.rem(it, p.stages);
     if (p.overlapsScores()) {
       Value following = e.add(it, 1);

@@ -87,6 +87,8 @@ void cuda::markTensorMapParams(ModuleOp module) {
     if (!count)
       return;
     unsigned params = func.getNumArguments();
+    assert(count.getInt() >= 0 && count.getInt() <= params &&
+           "mix.tensor_maps counts trailing parameters");
     for (unsigned i = params - count.getInt(); i < params; ++i) {
       func.setArgAttr(i, LLVM::LLVMDialect::getByValAttrName(),
                       TypeAttr::get(blob));
