@@ -665,7 +665,8 @@ LogicalResult PermuteOp::verify() {
 /// Whether attention.wgmma lowers `op` at its default schedule and is the
 /// better default there: measured on the H100 at head dims 64 and 128, its
 /// default was 1.04-1.75x faster than attention.mma_sync's on all 22 tasks
-/// of costmodel/data/h100/2026-12-05.jsonl (L 512 to 8192) and 1.25-1.75x
+/// measured on 2026-12-05 (L 512 to 8192; costmodel/data/h100/README.md;
+/// with cp.async, before TMA made it faster still) and 1.25-1.75x
 /// on the benchmarks (bench/results/2026-12-05-h100-wgmma-resident). Larger
 /// head dims would overflow shared memory at its default tiles.
 static bool prefersWgmma(AttentionOp op) {

@@ -1,11 +1,11 @@
 // --mix-assign-schedules: the tuning database's fastest schedule for the op's
 // task, else the cost model's pick from the op's spaces, else the default.
-// The database here is the 69 measured schedules of one task of the
+// The database here is the 102 measured schedules of one task of the
 // committed H100 data, both templates (fastest: attention.wgmma block_m 64,
-// block_n 128, 1 warpgroup, 2 stages, 0.0383 ms; attention.mma_sync's
+// block_n 128, 1 warpgroup, 2 stages, tma 0, 0.0379 ms; attention.mma_sync's
 // fastest: block_m 128, block_n 64, warps 4, stages 2, 0.0440 ms).
 
-// RUN: grep -E '"dataset_case":"attn-(wgmma-)?d64-L512-full/' %S/../../costmodel/data/h100/2026-12-05.jsonl > %t.db
+// RUN: grep -h -E '"dataset_case":"attn-(wgmma-)?d64-L512-full/' %S/../../costmodel/data/h100/2026-12-05.jsonl %S/../../costmodel/data/h100/2026-12-06.jsonl > %t.db
 // RUN: mixc-opt --mix-assign-schedules="db=%t.db" %s | FileCheck %s --check-prefix=DB
 // RUN: mixc-opt --mix-assign-schedules="db=%t.db chip=sm_80" %s | FileCheck %s --check-prefix=SM80
 // RUN: mixc-costmodel train %t.db -o %t.model.json --rounds 20 --threads 1 | FileCheck %s --check-prefix=TRAIN
@@ -34,7 +34,7 @@
 // SM80-LABEL: func.func @unmeasured
 // SM80: mix.schedule_source = "default", schedule = #mix.schedule<attention.mma_sync, {block_m = 128, block_n = 64, stages = 2, warps = 8}>
 
-// TRAIN: rank (static features; 69 rows of 1 tasks, 20 rounds)
+// TRAIN: rank (static features; 102 rows of 1 tasks, 20 rounds)
 
 // The model ranks the schedules of both templates together.
 // MODEL-LABEL: func.func @measured
