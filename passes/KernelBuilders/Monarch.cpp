@@ -1023,8 +1023,8 @@ void MonarchKernelBuilder::build() {
   // Prologue: resident factors, committed with the ring's first step; the
   // first stages - 1 steps, one group each (with one stage, every step
   // loads and waits for itself). With TMA, the boxes of those steps go
-  // first; the resident factors (cp.async) are then waited for here, and
-  // the first step's block barrier publishes them.
+  // first; the resident factors (cp.async) are then waited for here and
+  // published by a block barrier.
   if (p.tma) {
     for (int64_t step = 0; step + 1 < p.stages; ++step)
       issueStepTma(e.index(step));
@@ -1032,8 +1032,6 @@ void MonarchKernelBuilder::build() {
     Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
         b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), ValueRange{});
     nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(0));
-    // Every thread's resident factors, for every warp (the ring's steps
-    // have no block barrier).
     gpu::BarrierOp::create(b);
   } else {
     if (p.residentFirst || p.residentSecond)
