@@ -33,7 +33,7 @@ namespace {
 constexpr size_t kMaxRankedPoints = 4096;
 
 /// The fastest passed schedule of each task in a tuning database, among
-/// the templates that `chip` runs.
+/// the schedules that `chip` runs (template and parameter values).
 llvm::StringMap<const Measurement *>
 bestPerTask(llvm::ArrayRef<Measurement> records, StringRef chip) {
   llvm::StringMap<const Measurement *> best;
@@ -41,6 +41,9 @@ bestPerTask(llvm::ArrayRef<Measurement> records, StringRef chip) {
     const mix::ScheduleTemplateDecl *decl =
         mix::lookupScheduleTemplate(m.templateName);
     if (!m.passed() || !decl || !decl->runsOn(chip))
+      continue;
+    std::optional<IntegerPoint> point = schedulePoint(m, *decl);
+    if (!point || !decl->runsOn(chip, *point))
       continue;
     const Measurement *&slot = best[m.task];
     if (!slot || m.timeMs < slot->timeMs)
@@ -78,6 +81,8 @@ FailureOr<Pick> modelPick(const CostModel &model, const OpShape &shape,
                                         space->getPoints().end())
             : space->sample(kMaxRankedPoints, /*seed=*/0);
     for (IntegerPoint &point : points) {
+      if (!decl->runsOn(chip, point))
+        continue;
       auto features = computeFeatures(shape, *decl, point);
       if (!features) {
         op->emitWarning() << "mix-assign-schedules: "
@@ -144,10 +149,8 @@ struct MixAssignSchedulesPass
       if (!defaultDecl)
         return; // no kernel for this op yet: nothing to choose
       auto defaults = [&] {
-        IntegerPoint point;
-        for (const mix::ScheduleParamDecl &param : defaultDecl->params)
-          point.push_back(param.defaultValue);
-        return point;
+        std::vector<int64_t> values = mix::defaultValues(*defaultDecl, chip);
+        return IntegerPoint(values.begin(), values.end());
       };
 
       auto shape = describeOp(op);

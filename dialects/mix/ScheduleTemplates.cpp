@@ -36,6 +36,36 @@ ScheduleTemplateDecl::findParam(llvm::StringRef paramName) const {
   return nullptr;
 }
 
+bool ScheduleTemplateDecl::runsOn(llvm::StringRef chip,
+                                  llvm::ArrayRef<int64_t> values) const {
+  if (!runsOn(chip))
+    return false;
+  int64_t version = chipVersion(chip);
+  for (auto [param, value] : llvm::zip(params, values))
+    if (!param.runsOn(value, version))
+      return false;
+  return true;
+}
+
+std::vector<int64_t> mixc::mix::defaultValues(const ScheduleTemplateDecl &decl,
+                                              llvm::StringRef chip) {
+  int64_t version = chipVersion(chip);
+  std::vector<int64_t> values;
+  for (const ScheduleParamDecl &param : decl.params)
+    values.push_back(param.runsOn(param.defaultValue, version)
+                         ? param.defaultValue
+                         : param.portableMax);
+  return values;
+}
+
+int64_t mixc::mix::chipVersion(llvm::StringRef chip) {
+  int64_t version = 0;
+  if (!chip.consume_front("sm_"))
+    return 0;
+  chip.consume_back("a");
+  return chip.getAsInteger(10, version) ? 0 : version;
+}
+
 static std::vector<ScheduleTemplateDecl> buildTemplates() {
   // Parameters several templates share.
   ScheduleParamDecl warps{"warps", "warps per thread block", {4, 8}, 4};
@@ -128,9 +158,11 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
         {"cluster",
          "thread blocks of a cluster that take the same tokens, split the "
          "blocks of both factors and exchange u through distributed shared "
-         "memory (1: no cluster)",
+         "memory (1: no cluster; more needs sm_90)",
          {1, 2, 4, 8},
-         2},
+         2,
+         /*portableMax=*/1,
+         /*minChipAbove=*/90},
         {"tiles",
          "token tiles each thread block (or cluster) loops over, its copy "
          "pipeline running on from one tile into the next",
@@ -157,7 +189,9 @@ static std::vector<ScheduleTemplateDecl> buildTemplates() {
          "runtime; sm_90, needs resident_factors 1 or 2); 0: cp.async from "
          "every thread",
          {0, 1},
-         0}}},
+         0,
+         /*portableMax=*/0,
+         /*minChipAbove=*/90}}},
       {"permute.gather",
        "mix.permute",
        "gather of whole rows along the permuted axis with vector loads",

@@ -159,14 +159,6 @@ Value Emitter::shuffleUp(Value value, int64_t delta) {
       .getShuffleResult();
 }
 
-int64_t kernels::chipVersion(StringRef chip) {
-  int64_t version = 0;
-  if (!chip.consume_front("sm_"))
-    return 0;
-  chip.consume_back("a");
-  return chip.getAsInteger(10, version) ? 0 : version;
-}
-
 void kernels::ifThen(ImplicitLocOpBuilder &b, Value condition) {
   auto op = scf::IfOp::create(b, condition, /*withElseRegion=*/false);
   b.setInsertionPointToStart(&op.getThenRegion().front());
@@ -374,7 +366,14 @@ mix::ScheduleAttr kernels::effectiveSchedule(mix::ScheduledOpInterface op,
       mix::getDefaultScheduleTemplate(op, chip);
   if (!decl)
     return {};
+  // The defaults, with those `chip` cannot run lowered (explicit).
   MLIRContext *context = op->getContext();
+  Builder b(context);
+  SmallVector<NamedAttribute> lowered;
+  for (auto [param, value] :
+       llvm::zip(decl->params, mix::defaultValues(*decl, chip)))
+    if (value != param.defaultValue)
+      lowered.push_back(b.getNamedAttr(param.name, b.getI64IntegerAttr(value)));
   return mix::ScheduleAttr::get(context, decl->name,
-                                DictionaryAttr::get(context, {}));
+                                DictionaryAttr::get(context, lowered));
 }

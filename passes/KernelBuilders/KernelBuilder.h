@@ -226,7 +226,7 @@ void setLaunchAttr(mlir::gpu::GPUFuncOp kernel, const LaunchConfig &config,
 
 /// The schedule that lowers `op` on `chip`: its own, else its default
 /// template (mix::getDefaultScheduleTemplate) with every parameter at its
-/// default.
+/// default, or lowered where `chip` cannot run it (mix::defaultValues).
 mix::ScheduleAttr effectiveSchedule(mix::ScheduledOpInterface op,
                                     llvm::StringRef chip);
 
@@ -262,10 +262,6 @@ mlir::FailureOr<mlir::gpu::GPUFuncOp>
 buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
                         mlir::gpu::GPUModuleOp module, llvm::StringRef name,
                         llvm::StringRef chip);
-
-/// The compute capability of an NVVM chip name ("sm_90a" -> 90), or 0 when
-/// it is not of that form.
-int64_t chipVersion(llvm::StringRef chip);
 
 } // namespace mixc::kernels
 

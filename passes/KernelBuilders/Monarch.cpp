@@ -89,6 +89,8 @@
 #include "KernelBuilder.h"
 #include "MmaSync.h"
 
+#include "mixc/Dialect/Mix/ScheduleTemplates.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -1187,12 +1189,12 @@ kernels::buildMonarchFusedKernel(mix::MonarchOp op, mix::ScheduleAttr schedule,
   int64_t blocksPerSM = *schedule.getParam("blocks_per_sm");
   bool tma = *schedule.getParam("tma") != 0;
   // Thread-block clusters (and st.async, mapa) and TMA are sm_90's.
-  if (p.cluster > 1 && chipVersion(chip) < 90)
+  if (p.cluster > 1 && mix::chipVersion(chip) < 90)
     return op.emitOpError()
            << "schedule '" << templateName << "': cluster = " << p.cluster
            << " (thread-block clusters) needs sm_90 or later, not chip '"
            << chip << "'; give a schedule with cluster = 1";
-  if (tma && chipVersion(chip) < 90)
+  if (tma && mix::chipVersion(chip) < 90)
     return op.emitOpError()
            << "schedule '" << templateName
            << "': tma = 1 (cp.async.bulk.tensor) needs sm_90 or later, not "

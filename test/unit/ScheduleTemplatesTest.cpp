@@ -75,3 +75,36 @@ TEST(ScheduleTemplates, LegalValuesAndTheirText) {
   EXPECT_FALSE(blockM->isLegal(-64));
   EXPECT_EQ(blockM->choicesString(), "64, 128");
 }
+
+TEST(ScheduleTemplates, ParameterValuesThatNeedAChip) {
+  EXPECT_EQ(chipVersion("sm_90a"), 90);
+  EXPECT_EQ(chipVersion("sm_80"), 80);
+  EXPECT_EQ(chipVersion("gfx90a"), 0);
+
+  // monarch.fused: clusters (cluster > 1) and TMA (tma = 1) need sm_90.
+  const ScheduleTemplateDecl *monarch = lookupScheduleTemplate("monarch.fused");
+  ASSERT_NE(monarch, nullptr);
+  std::vector<int64_t> sm90 = defaultValues(*monarch, "sm_90a");
+  std::vector<int64_t> sm80 = defaultValues(*monarch, "sm_80");
+  size_t cluster = monarch->findParam("cluster") - monarch->params.data();
+  size_t tma = monarch->findParam("tma") - monarch->params.data();
+  EXPECT_EQ(sm90[cluster], 2);
+  EXPECT_EQ(sm80[cluster], 1);
+  for (size_t i = 0; i < sm90.size(); ++i)
+    if (i != cluster) {
+      EXPECT_EQ(sm80[i], sm90[i]) << monarch->params[i].name.str();
+    }
+  EXPECT_TRUE(monarch->runsOn("sm_90a", sm90));
+  EXPECT_FALSE(monarch->runsOn("sm_80", sm90));
+  EXPECT_TRUE(monarch->runsOn("sm_80", sm80));
+  std::vector<int64_t> boxed = sm80;
+  boxed[tma] = 1;
+  EXPECT_FALSE(monarch->runsOn("sm_80", boxed));
+  EXPECT_TRUE(monarch->runsOn("sm_90a", boxed));
+
+  // A template-level chip still decides first.
+  const ScheduleTemplateDecl *wgmma = lookupScheduleTemplate("attention.wgmma");
+  ASSERT_NE(wgmma, nullptr);
+  EXPECT_FALSE(wgmma->runsOn("sm_80", defaultValues(*wgmma, "sm_80")));
+  EXPECT_TRUE(wgmma->runsOn("sm_90a", defaultValues(*wgmma, "sm_90a")));
+}

@@ -30,8 +30,18 @@ struct ScheduleParamDecl {
   /// shared-memory budget are stated by the cost model's schedule space).
   std::vector<int64_t> choices;
   int64_t defaultValue;
+  /// Values above `portableMax` run only on chips of compute capability
+  /// `minChipAbove` or later (e.g. clusters, cluster > 1, and TMA, tma > 0,
+  /// need sm_90); 0: every value runs on every chip.
+  int64_t portableMax = 0;
+  int64_t minChipAbove = 0;
 
   bool isLegal(int64_t value) const;
+  /// Whether `value` runs on a chip of compute capability `chipVersion`.
+  bool runsOn(int64_t value, int64_t chipVersion) const {
+    return minChipAbove == 0 || value <= portableMax ||
+           chipVersion >= minChipAbove;
+  }
   /// "64, 128, 256": for diagnostics.
   std::string choicesString() const;
 };
@@ -53,7 +63,19 @@ struct ScheduleTemplateDecl {
   bool runsOn(llvm::StringRef chip) const {
     return requiredChip.empty() || requiredChip == chip;
   }
+  /// Whether its kernel at parameter values `values` (one per parameter,
+  /// in order) runs on `chip`: the template's chip and each value's.
+  bool runsOn(llvm::StringRef chip, llvm::ArrayRef<int64_t> values) const;
 };
+
+/// The compute capability of an NVVM chip name ("sm_90a" -> 90), or 0 when
+/// it is not of that form.
+int64_t chipVersion(llvm::StringRef chip);
+
+/// Each parameter's default, lowered to its portableMax where `chip` cannot
+/// run the default (monarch.fused's cluster 2 becomes 1 on sm_80).
+std::vector<int64_t> defaultValues(const ScheduleTemplateDecl &decl,
+                                   llvm::StringRef chip);
 
 /// The chip the tools that do not take one (mixc-space, mixc-tune) choose
 /// default templates for: the H100's.
