@@ -284,12 +284,10 @@ void AttentionKernelBuilder::initSlotBarriers() {
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
   // Full: thread 0's arrival with the byte count; empty: one per warp.
-  for (int64_t slot = 0; slot < p.stages; ++slot) {
-    mbarrierInit(b, slotBarrier(e.index(slot)), 1);
-    mbarrierInit(b, slotBarrier(e.index(slot), /*empty=*/true), p.warps);
-  }
+  initRingBarriers(b, p.stages, p.warps, [&](int64_t slot, bool empty) {
+    return slotBarrier(e.index(slot), empty);
+  });
   // Visible to the copy engine (async proxy) before the first box.
-  mbarrierInitFence(b);
   wg::fenceProxyAsync(b);
 }
 

@@ -218,6 +218,16 @@ void kernels::mbarrierInitFence(ImplicitLocOpBuilder &b) {
                     "~{memory}", ValueRange{});
 }
 
+void kernels::initRingBarriers(ImplicitLocOpBuilder &b, int64_t stages,
+                               int64_t consumers,
+                               function_ref<Value(int64_t, bool)> address) {
+  for (int64_t slot = 0; slot < stages; ++slot) {
+    mbarrierInit(b, address(slot, /*empty=*/false), 1);
+    mbarrierInit(b, address(slot, /*empty=*/true), consumers);
+  }
+  mbarrierInitFence(b);
+}
+
 void kernels::mbarrierArrive(ImplicitLocOpBuilder &b, Value address) {
   inlinePtxVolatile(b, Type(), "mbarrier.arrive.shared::cta.b64 _, [$0];",
                     "r,~{memory}", ValueRange{address});

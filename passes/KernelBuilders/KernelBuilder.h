@@ -167,6 +167,13 @@ void mbarrierInit(mlir::ImplicitLocOpBuilder &b, mlir::Value address,
 /// fence.mbarrier_init.release.cluster: the initializations visible to the
 /// cluster and the copy engine (before the barrier that follows).
 void mbarrierInitFence(mlir::ImplicitLocOpBuilder &b);
+/// The mbarriers of a `stages`-slot ring filled by one producer: per slot, a
+/// "full" one (1 arrival: the producer's, with the byte count) and an
+/// "empty" one (`consumers` arrivals), at `address(slot, empty)`; then
+/// mbarrierInitFence. Call from one thread.
+void initRingBarriers(mlir::ImplicitLocOpBuilder &b, int64_t stages,
+                      int64_t consumers,
+                      llvm::function_ref<mlir::Value(int64_t, bool)> address);
 /// One arrival.
 void mbarrierArrive(mlir::ImplicitLocOpBuilder &b, mlir::Value address);
 /// One arrival that also expects `bytes` of transactions (complete_tx).

@@ -352,15 +352,13 @@ void MonarchKernelBuilder::initTma() {
   Value ring = e.add(sharedAddress, p.ringOffset);
   Value aligned = e.mul(e.ceilDiv(ring, kTmaAlignment), kTmaAlignment);
   ringStart = e.add(e.index(p.ringOffset), e.sub(aligned, ring));
-  // Full: one arrival per phase (thread 0's, with the step's byte count);
-  // empty: one per warp.
+  // Full: thread 0's arrival with the step's byte count; empty: one per
+  // warp.
   OpBuilder::InsertionGuard guard(b);
   ifThen(b, e.eq(tid, e.index(0)));
-  for (int64_t slot = 0; slot < p.stages; ++slot) {
-    mbarrierInit(b, slotBarrier(e.index(slot)), 1);
-    mbarrierInit(b, slotBarrier(e.index(slot), /*empty=*/true), p.warps);
-  }
-  mbarrierInitFence(b);
+  initRingBarriers(b, p.stages, p.warps, [&](int64_t slot, bool empty) {
+    return slotBarrier(e.index(slot), empty);
+  });
 }
 
 Value MonarchKernelBuilder::slotBarrier(Value step, bool empty) {
@@ -399,8 +397,7 @@ void MonarchKernelBuilder::issueStepTma(Value step) {
     mbarrierWait(b, slotBarrier(step, /*empty=*/true),
                  e.sub(e.div(step, p.stages), e.index(1)));
   }
-  auto [start, row0] = tileOrigin(tileIndex);
-  (void)start;
+  Value row0 = tileOrigin(tileIndex).second;
   Value slot = slotBase(step);
   Value barrier = slotBarrier(step);
   int64_t columns = t.blocksPerStep * p.p;
